@@ -1,0 +1,246 @@
+//! The `.briefdiff.yaml` config: rule severities, URL-host aliases and ignore rules.
+//!
+//! This file only reads and validates the config; the differ applies it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::diff::{RuleId, Severity};
+
+/// The file name looked up at the archive root (or beside the inputs) by default.
+pub const DEFAULT_CONFIG_FILE: &str = ".briefdiff.yaml";
+
+/// A validated config. `Default` is the built-in behaviour with no file.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Severities set by the file; rules not named keep their default.
+    pub rules: BTreeMap<RuleId, Severity>,
+    /// Groups of URL hosts that name the same site.
+    pub hosts: Vec<Vec<String>>,
+    pub ignore: IgnoreRules,
+}
+
+/// Paragraphs and text left out of comparisons.
+#[derive(Debug, Clone, Default)]
+pub struct IgnoreRules {
+    /// A body block whose Markdown source (lines joined by one space) matches any of
+    /// these is left out of the comparison and counted in `summary.ignored`.
+    pub paragraphs: Vec<Regex>,
+    /// Text matching any of these is removed from each block before comparison.
+    pub text: Vec<Regex>,
+}
+
+impl Config {
+    /// The severity of `rule`: the config's if it sets one, else the rule's default.
+    pub fn severity(&self, rule: RuleId) -> Severity {
+        self.rules
+            .get(&rule)
+            .copied()
+            .unwrap_or_else(|| rule.default_severity())
+    }
+
+    /// The name that stands for `host` in comparisons: the first host of its alias group,
+    /// or the host itself. Hosts compare case-insensitively.
+    pub fn canonical_host<'a>(&'a self, host: &'a str) -> &'a str {
+        self.hosts
+            .iter()
+            .find(|group| group.iter().any(|alias| alias.eq_ignore_ascii_case(host)))
+            .and_then(|group| group.first())
+            .map_or(host, String::as_str)
+    }
+
+    /// Reads and validates a config file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            message: source.to_string(),
+        })?;
+        Config::from_yaml(&text, path)
+    }
+
+    /// Parses config text; `path` names the file in errors.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            message,
+        };
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        let raw: RawConfig = serde_yaml::from_str(text).map_err(|error| ConfigError::Yaml {
+            path: path.to_path_buf(),
+            line: error.location().map(|location| location.line()),
+            message: error.to_string(),
+        })?;
+
+        let mut rules = BTreeMap::new();
+        for (name, severity) in raw.rules {
+            let rule = RuleId::from_name(&name)
+                .ok_or_else(|| invalid(&format!("rules.{name}"), "unknown rule".to_string()))?;
+            let severity = Severity::from_name(&severity).ok_or_else(|| {
+                invalid(
+                    &format!("rules.{name}"),
+                    format!("severity `{severity}` is not one of error, warning, off"),
+                )
+            })?;
+            rules.insert(rule, severity);
+        }
+
+        for (index, group) in raw.hosts.iter().enumerate() {
+            if group.len() < 2 {
+                return Err(invalid(
+                    &format!("hosts[{index}]"),
+                    "a host group names at least two hosts".to_string(),
+                ));
+            }
+        }
+
+        let compile = |section: &str, patterns: Vec<String>| -> Result<Vec<Regex>, ConfigError> {
+            patterns
+                .iter()
+                .enumerate()
+                .map(|(index, pattern)| {
+                    Regex::new(pattern).map_err(|error| {
+                        invalid(&format!("ignore.{section}[{index}]"), error.to_string())
+                    })
+                })
+                .collect()
+        };
+        let ignore = IgnoreRules {
+            paragraphs: compile("paragraphs", raw.ignore.paragraphs)?,
+            text: compile("text", raw.ignore.text)?,
+        };
+
+        Ok(Config {
+            rules,
+            hosts: raw.hosts,
+            ignore,
+        })
+    }
+}
+
+/// The config file as written, before validation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+    #[serde(default)]
+    hosts: Vec<Vec<String>>,
+    #[serde(default)]
+    ignore: RawIgnore,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    #[serde(default)]
+    paragraphs: Vec<String>,
+    #[serde(default)]
+    text: Vec<String>,
+}
+
+/// A config file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("cannot read config {}: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("{}{}: broken config: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Yaml {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{}: `{key}`: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::from_yaml(text, Path::new(".briefdiff.yaml"))
+    }
+
+    #[test]
+    fn reads_the_spec_example() {
+        let config = parse(
+            "rules:\n  speaker-relabel: off\nhosts:\n  - [www.whitehouse.gov, bidenwhitehouse.archives.gov]\nignore:\n  paragraphs:\n    - '^1\\.\\s+\\[Home\\]\\('\n  text:\n    - 'Unable to execute JavaScript\\.'\n",
+        )
+        .unwrap();
+        assert_eq!(config.severity(RuleId::SpeakerRelabel), Severity::Off);
+        assert_eq!(config.severity(RuleId::StealthEdit), Severity::Error);
+        assert_eq!(
+            config.canonical_host("bidenwhitehouse.archives.gov"),
+            "www.whitehouse.gov"
+        );
+        assert_eq!(config.canonical_host("example.org"), "example.org");
+        assert!(config.ignore.paragraphs[0].is_match("1. [Home](https://x)"));
+        assert_eq!(config.ignore.text.len(), 1);
+    }
+
+    #[test]
+    fn empty_file_is_the_default() {
+        let config = parse("  \n").unwrap();
+        assert!(config.rules.is_empty());
+        assert_eq!(config.severity(RuleId::MetadataOnlyBump), Severity::Off);
+    }
+
+    #[test]
+    fn unknown_rule_names_the_key() {
+        let error = parse("rules:\n  stealth-edits: off\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            ".briefdiff.yaml: `rules.stealth-edits`: unknown rule"
+        );
+    }
+
+    #[test]
+    fn bad_severity_names_the_key() {
+        let error = parse("rules:\n  stealth-edit: fatal\n").unwrap_err();
+        assert!(
+            error.to_string().contains("`rules.stealth-edit`"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("fatal"), "{error}");
+    }
+
+    #[test]
+    fn bad_regex_names_the_key() {
+        let error = parse("ignore:\n  text:\n    - 'ok'\n    - '(unclosed'\n").unwrap_err();
+        assert!(error.to_string().contains("`ignore.text[1]`"), "{error}");
+    }
+
+    #[test]
+    fn lone_host_is_refused() {
+        let error = parse("hosts:\n  - [www.whitehouse.gov]\n").unwrap_err();
+        assert!(error.to_string().contains("`hosts[0]`"), "{error}");
+    }
+
+    #[test]
+    fn unknown_section_and_broken_yaml_are_located() {
+        let error = parse("rulez:\n  a: b\n").unwrap_err();
+        assert!(error.to_string().starts_with(".briefdiff.yaml:"), "{error}");
+        let error = parse("rules: [unclosed\n").unwrap_err();
+        assert!(
+            matches!(error, ConfigError::Yaml { line: Some(_), .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let error = Config::from_file(Path::new("/nonexistent/.briefdiff.yaml")).unwrap_err();
+        assert!(error.to_string().contains("/nonexistent/.briefdiff.yaml"));
+    }
+}

@@ -1,0 +1,13 @@
+//! The crate-level error: one variant per stage.
+
+use crate::config::ConfigError;
+use crate::parse::ParseError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}

@@ -1,0 +1,1 @@
+//! Text rules shared by the parser and the differ.
