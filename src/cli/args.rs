@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::source::SourceArgs;
+
 const EXAMPLES: &str = "\
 Examples:
   briefdiff diff old.md new.md                 compare two revisions of a briefing
@@ -47,6 +49,37 @@ Examples:
   briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --format markdown
   briefdiff diff old.md new.md --format json --exit-code")]
     Diff(DiffArgs),
+
+    /// One line per changed briefing per revision
+    #[command(after_help = "\
+Examples:
+  briefdiff log                                 the archive in the current folder
+  briefdiff log /path/to/archive v1.0..HEAD -- press-briefings/
+  briefdiff log fixtures/demo-archive --format json")]
+    Log(LogArgs),
+
+    /// Every revision of one briefing, each compared with the one before
+    #[command(after_help = "\
+Examples:
+  briefdiff history press-briefings/2022-06/2022-06-14-press-briefing.md
+  briefdiff history https://www.whitehouse.gov/briefing-room/press-briefings/2022/06/14/x/ --match url")]
+    History(HistoryArgs),
+
+    /// Every change in an archive, with findings
+    #[command(after_help = "\
+Examples:
+  briefdiff audit fixtures/demo-archive
+  briefdiff audit /path/to/archive --format json > audit.jsonl
+  briefdiff audit /path/to/archive --since 2023-01-01 --ignore-cosmetic")]
+    Audit(AuditArgs),
+
+    /// CI gate: compare base and head, exit 1 on findings at or above --fail-on
+    #[command(after_help = "\
+Examples:
+  briefdiff check . --base origin/main --head HEAD --format github
+  briefdiff check fixtures/demo-archive --fail-on warning
+  briefdiff check snapshots/ --base 2022-06-14 --head 2022-06-15")]
+    Check(CheckArgs),
 
     /// Print the parsed structure of one file: front matter, blocks and turns
     #[command(after_help = "\
@@ -113,6 +146,98 @@ pub struct DiffArgs {
     /// Exit with 1 when the two differ substantively
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// A git repository or a snapshots folder (default: the current folder)
+    pub source: Option<PathBuf>,
+    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    pub range: Option<String>,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per change: date, revision, path, digest
+    Text,
+    /// JSON Lines, one comparison a line, then a summary line
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The briefing: its path in the archive, or its URL with `--match url`
+    pub document: String,
+    /// A git repository or a snapshots folder (default: the current folder)
+    pub source: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A git repository or a snapshots folder
+    pub source: PathBuf,
+    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    pub range: Option<String>,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A git repository or a snapshots folder
+    pub source: PathBuf,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    /// The revision to compare from: a commit (default `HEAD~1`) or a snapshot name
+    /// (default: the one before last)
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// The revision to compare to: a commit (default `HEAD`) or a snapshot name (default:
+    /// the last)
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+
+    /// Exit 1 when a finding has this severity or a higher one
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,13 @@
 //! print errors as `error:` / `caused by:` / `hint:`, and turn the outcome into an exit
 //! code. Everything else is the library's.
 
+mod archive;
 mod args;
 mod color;
 mod diff;
 mod parse;
+mod progress;
+mod source;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -22,6 +25,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: findings at or above `--fail-on`, or differences with `--exit-code`.
     Differences,
+    /// Exit 2 after a full report: some revision could not be read or was skipped.
+    Incomplete,
 }
 
 /// Parses argv, runs the command and returns the process exit code.
@@ -43,6 +48,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differences) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             report_error(&error);
@@ -56,6 +62,10 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> anyhow::Result<Outcome> {
         Command::Diff(args) => diff::run(cli, args, out),
         Command::Parse(args) => parse::run_parse(cli, args, out),
         Command::Textconv(args) => parse::run_textconv(args, out),
+        Command::Log(args) => archive::run_log(cli, args, out),
+        Command::History(args) => archive::run_history(cli, args, out),
+        Command::Audit(args) => archive::run_audit(cli, args, out),
+        Command::Check(args) => archive::run_check(cli, args, out),
     }
 }
 
@@ -83,6 +93,9 @@ fn report_error(error: &anyhow::Error) {
 fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     use briefdiff::parse::{ParseError, ParseErrorKind};
     for cause in error.chain() {
+        if let Some(load) = cause.downcast_ref::<briefdiff::load::LoadError>() {
+            return load.hint();
+        }
         if let Some(parse) = cause.downcast_ref::<ParseError>() {
             return match parse.kind {
                 ParseErrorKind::NulByte { .. } | ParseErrorKind::NotText => {

@@ -26,7 +26,7 @@ pub use git::GitArchive;
 pub use identity::{group_by_url, url_identity};
 pub use pair::{Pair, open_pair};
 pub use snapshots::SnapshotArchive;
-pub use source::{SourceKind, open};
+pub use source::{SourceKind, detect, open};
 
 use crate::model::Origin;
 

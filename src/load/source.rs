@@ -21,21 +21,26 @@ pub fn open(path: &Path, kind: SourceKind) -> Result<Box<dyn Archive>, LoadError
     match kind {
         SourceKind::Git => Ok(Box::new(GitArchive::open(path)?)),
         SourceKind::Snapshots => Ok(Box::new(SnapshotArchive::open(path)?)),
-        SourceKind::Auto => {
-            if !path.is_dir() {
-                return Err(LoadError::UnknownSource {
-                    path: path.to_path_buf(),
-                });
-            }
-            if git::is_repository(path) {
-                Ok(Box::new(GitArchive::open(path)?))
-            } else if snapshots::looks_like_snapshots(path) {
-                Ok(Box::new(SnapshotArchive::open(path)?))
-            } else {
-                Err(LoadError::UnknownSource {
-                    path: path.to_path_buf(),
-                })
-            }
-        }
+        SourceKind::Auto => match detect(path) {
+            Some(SourceKind::Git) => Ok(Box::new(GitArchive::open(path)?)),
+            Some(_) => Ok(Box::new(SnapshotArchive::open(path)?)),
+            None => Err(LoadError::UnknownSource {
+                path: path.to_path_buf(),
+            }),
+        },
+    }
+}
+
+/// The kind [`SourceKind::Auto`] opens `path` as: `Git` or `Snapshots`, or `None` when
+/// it is neither.
+pub fn detect(path: &Path) -> Option<SourceKind> {
+    if !path.is_dir() {
+        None
+    } else if git::is_repository(path) {
+        Some(SourceKind::Git)
+    } else if snapshots::looks_like_snapshots(path) {
+        Some(SourceKind::Snapshots)
+    } else {
+        None
     }
 }
