@@ -62,13 +62,9 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> Vec<Block> {
                 };
                 match opener {
                     Some(opener) => {
-                        if let Some(done) = segment.replace(Segment::open(
-                            line,
-                            number,
-                            start,
-                            end,
-                            Some(opener),
-                        )) {
+                        if let Some(done) =
+                            segment.replace(Segment::open(line, number, start, end, Some(opener)))
+                        {
                             parser.finish(done);
                         }
                     }
@@ -393,7 +389,9 @@ fn is_clock_time(text: &str) -> bool {
     }
     match rest {
         [] => true,
-        [b' ', zone @ ..] => (2..=5).contains(&zone.len()) && zone.iter().all(u8::is_ascii_uppercase),
+        [b' ', zone @ ..] => {
+            (2..=5).contains(&zone.len()) && zone.iter().all(u8::is_ascii_uppercase)
+        }
         _ => false,
     }
 }
@@ -452,13 +450,22 @@ mod tests {
         );
         assert_eq!(label("Mr. KIRBY: Yes."), Some(("Mr. KIRBY", "Yes.")));
         assert_eq!(label("MR KIRBY: Yes."), Some(("MR KIRBY", "Yes.")));
-        assert_eq!(label("THE PRESDEINT: Yes."), Some(("THE PRESDEINT", "Yes.")));
-        assert_eq!(label("MS. O’CONNELL: Yes."), Some(("MS. O’CONNELL", "Yes.")));
+        assert_eq!(
+            label("THE PRESDEINT: Yes."),
+            Some(("THE PRESDEINT", "Yes."))
+        );
+        assert_eq!(
+            label("MS. O’CONNELL: Yes."),
+            Some(("MS. O’CONNELL", "Yes."))
+        );
         assert_eq!(
             label("DR. SHERWOOD-RANDALL:    Yes."),
             Some(("DR. SHERWOOD-RANDALL", "Yes."))
         );
-        assert_eq!(label("PRESIDENT NIINISTÖ: Kiitos."), Some(("PRESIDENT NIINISTÖ", "Kiitos.")));
+        assert_eq!(
+            label("PRESIDENT NIINISTÖ: Kiitos."),
+            Some(("PRESIDENT NIINISTÖ", "Kiitos."))
+        );
         assert_eq!(label("Q\u{a0}\u{a0}\u{a0}Thanks."), Some(("Q", "Thanks.")));
         assert_eq!(label("Q Thanks."), Some(("Q", "Thanks.")));
         assert_eq!(label("Q: Does he?"), Some(("Q", "Does he?")));
@@ -508,7 +515,13 @@ mod tests {
         ] {
             assert!(is_timestamp(text), "{text}");
         }
-        for text in ["ENDING", "It’s 1:45.", "12:53", "12:53 P.M. Eastern", "END 4"] {
+        for text in [
+            "ENDING",
+            "It’s 1:45.",
+            "12:53",
+            "12:53 P.M. Eastern",
+            "END 4",
+        ] {
             assert!(!is_timestamp(text), "{text}");
         }
     }
@@ -525,7 +538,10 @@ mod tests {
     #[test]
     fn locations() {
         assert!(is_location("Via Teleconference", 1));
-        assert!(is_location("Walter E. Washington Convention Center Washington, D.C.", 2));
+        assert!(is_location(
+            "Walter E. Washington Convention Center Washington, D.C.",
+            2
+        ));
         assert!(!is_location("So, with that, I will kick it to Jen.", 1));
         assert!(!is_location("\\_\\_\\_", 1));
     }

@@ -94,7 +94,10 @@ fn top_level_key_lines(yaml: &str) -> Vec<(String, usize, bool)> {
         let key = if let Some(quote @ ('"' | '\'')) = Some(first) {
             line[1..].split(quote).next().unwrap_or_default()
         } else {
-            match line.find(": ").or_else(|| line.strip_suffix(':').map(str::len)) {
+            match line
+                .find(": ")
+                .or_else(|| line.strip_suffix(':').map(str::len))
+            {
                 Some(end) => line[..end].trim_end(),
                 None => continue,
             }
@@ -235,9 +238,8 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
-        + i64::from(day)
-        - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -253,7 +255,8 @@ mod tests {
 
     #[test]
     fn keeps_key_order_unknown_keys_and_lines() {
-        let yaml = "title: T\ndate: '2022-06-14'\nzzz_custom: [1, 2]\ncount: 3\nflag: true\nempty:\n";
+        let yaml =
+            "title: T\ndate: '2022-06-14'\nzzz_custom: [1, 2]\ncount: 3\nflag: true\nempty:\n";
         let fm = parse_front_matter(yaml, 2).unwrap();
         let keys: Vec<_> = fm.fields.iter().map(|f| (f.key.as_str(), f.line)).collect();
         assert_eq!(
@@ -267,7 +270,10 @@ mod tests {
                 ("empty", 7)
             ]
         );
-        assert_eq!(fm.get("zzz_custom"), Some(&MetaValue::Other("[1,2]".into())));
+        assert_eq!(
+            fm.get("zzz_custom"),
+            Some(&MetaValue::Other("[1,2]".into()))
+        );
         assert_eq!(fm.get("count"), Some(&MetaValue::Other("3".into())));
         assert_eq!(fm.get("empty"), Some(&MetaValue::Null));
         assert_eq!(text(&fm, "date"), "2022-06-14");
@@ -285,8 +291,7 @@ mod tests {
 
     #[test]
     fn times_parse_with_offsets() {
-        let fm =
-            parse_front_matter("modified_time: 2022-06-14 12:57:15-04:00\n", 2).unwrap();
+        let fm = parse_front_matter("modified_time: 2022-06-14 12:57:15-04:00\n", 2).unwrap();
         let Some(MetaValue::Time(time)) = fm.get("modified_time") else {
             panic!("not a time: {fm:?}");
         };
@@ -300,7 +305,10 @@ mod tests {
     fn unparseable_times_stay_text() {
         let yaml = "modified_time: yesterday\npublished_time: 2022-02-30 10:00:00-04:00\nplain: 2022-06-14 12:57:15-04:00\n";
         let fm = parse_front_matter(yaml, 2).unwrap();
-        assert_eq!(fm.get("modified_time"), Some(&MetaValue::Text("yesterday".into())));
+        assert_eq!(
+            fm.get("modified_time"),
+            Some(&MetaValue::Text("yesterday".into()))
+        );
         assert!(matches!(fm.get("published_time"), Some(MetaValue::Text(_))));
         // Only `*_time` keys are read as instants.
         assert!(matches!(fm.get("plain"), Some(MetaValue::Text(_))));
@@ -350,7 +358,10 @@ mod tests {
                     i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
         let start = std::time::Instant::now();
         let err = parse_front_matter(yaml, 2).unwrap_err();
-        assert!(matches!(err.kind, ParseErrorKind::BrokenYaml { .. }), "{err:?}");
+        assert!(
+            matches!(err.kind, ParseErrorKind::BrokenYaml { .. }),
+            "{err:?}"
+        );
         assert!(start.elapsed().as_secs() < 2);
     }
 }

@@ -160,9 +160,11 @@ mod tests {
 
     #[test]
     fn front_matter_and_body_lines() {
-        let parsed =
-            parse_briefing(b"---\ntitle: T\ndate: '2022-06-14'\n---\n \nQ  Hi.\n", &origin())
-                .unwrap();
+        let parsed = parse_briefing(
+            b"---\ntitle: T\ndate: '2022-06-14'\n---\n \nQ  Hi.\n",
+            &origin(),
+        )
+        .unwrap();
         let fm = &parsed.briefing.front_matter;
         assert_eq!(fm.fields[1].key, "date");
         assert_eq!(fm.fields[1].line, 3);
@@ -191,7 +193,10 @@ mod tests {
     #[test]
     fn errors_are_located() {
         let err = parse_briefing(b"---\ntitle: x\n\x00", &origin()).unwrap_err();
-        assert_eq!(err.to_string(), "t.md:3: NUL byte at byte 13: this is a binary file, not a briefing");
+        assert_eq!(
+            err.to_string(),
+            "t.md:3: NUL byte at byte 13: this is a binary file, not a briefing"
+        );
         let err = parse_briefing(b"---\n---\nok\n\xff\n", &origin()).unwrap_err();
         assert_eq!(err.line, Some(4));
         let err = parse_briefing(b"---\ntitle: x\n", &origin()).unwrap_err();
@@ -218,7 +223,11 @@ mod tests {
         assert!(matches!(split_front_matter("---"), Split::Unclosed));
         assert!(matches!(
             split_front_matter("---\n---"),
-            Split::Found { yaml: "", body: "", body_first_line: 3 }
+            Split::Found {
+                yaml: "",
+                body: "",
+                body_first_line: 3
+            }
         ));
         assert!(matches!(split_front_matter("----\n"), Split::None));
     }

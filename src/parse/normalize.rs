@@ -22,7 +22,11 @@ pub fn is_blank_line(line: &str) -> bool {
 /// True when a line ends in two or more spaces/NBSPs: a Markdown hard break. A speaker
 /// label may start a new turn on the line that follows one, without a blank line.
 pub fn has_hard_break(line: &str) -> bool {
-    line.chars().rev().take_while(|&c| is_space(c)).nth(1).is_some()
+    line.chars()
+        .rev()
+        .take_while(|&c| is_space(c))
+        .nth(1)
+        .is_some()
 }
 
 /// Appends `source` to `out` as block text: Markdown escapes removed
@@ -143,7 +147,10 @@ mod tests {
     #[test]
     fn clean_text_unescapes_and_collapses() {
         assert_eq!(clean_text("a\u{a0}\u{a0}b\n\nc  "), "a b c");
-        assert_eq!(clean_text(r"\[right\] \_ \* \# \\ \q"), r"[right] _ * # \ \q");
+        assert_eq!(
+            clean_text(r"\[right\] \_ \* \# \\ \q"),
+            r"[right] _ * # \ \q"
+        );
         assert_eq!(clean_text("   "), "");
         assert_eq!(clean_text("it’s — fine…"), "it’s — fine…");
         assert_eq!(clean_text(r"trailing \"), r"trailing \");
