@@ -88,6 +88,8 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> Vec<Block> {
 struct Opener<'a> {
     /// As written: no indentation, no colon, no trailing space.
     label: &'a str,
+    /// [`speaker_key`] of the label, computed once for the heading check.
+    key: String,
     /// Byte offset in the line where the turn's text starts.
     text_start: usize,
 }
@@ -139,6 +141,7 @@ fn speaker_label(line: &str) -> Option<Opener<'_>> {
                 }
                 return Some(Opener {
                     label: "Q",
+                    key: "Q".to_owned(),
                     text_start: line.len() - text.len(),
                 });
             }
@@ -186,11 +189,13 @@ fn speaker_label(line: &str) -> Option<Opener<'_>> {
     if !(1..=4).contains(&gap) || text.is_empty() {
         return None;
     }
-    if NOT_SPEAKERS.contains(&speaker_key(label).as_str()) {
+    let key = speaker_key(label);
+    if NOT_SPEAKERS.contains(&key.as_str()) {
         return None;
     }
     Some(Opener {
         label,
+        key,
         text_start: line.len() - text.len(),
     })
 }
@@ -215,13 +220,14 @@ impl Segment {
         end: usize,
         opener: Option<Opener<'_>>,
     ) -> Self {
-        let mut text = String::new();
+        // Most segments are one wrapped paragraph of a few 72-column lines.
+        let mut text = String::with_capacity(4 * line.len());
         let speaker = match opener {
             Some(opener) => {
                 push_clean_text(&mut text, &line[opener.text_start..]);
                 Some(Speaker {
                     label: opener.label.to_owned(),
-                    key: speaker_key(opener.label),
+                    key: opener.key,
                 })
             }
             None => {
