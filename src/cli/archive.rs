@@ -43,23 +43,19 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                         json::write_comparison(out, &compared.pair(&report.document))?;
                     }
                     (Entry::Compared(compared), LogFormat::Text) => {
-                        let when = compared
-                            .new
-                            .time
-                            .map(format_date)
-                            .or_else(|| compared.new.revision.clone())
-                            .unwrap_or_default();
-                        let revision = compared
-                            .new
-                            .revision
-                            .as_deref()
-                            .map(short_revision)
-                            .unwrap_or("-");
+                        // git revisions show their commit date and short id; a snapshot's
+                        // name is its date already.
+                        let mut when = compared.new.time.map(format_date).unwrap_or_default();
+                        if let Some(revision) = compared.new.revision.as_deref() {
+                            if !when.is_empty() {
+                                when.push_str("  ");
+                            }
+                            when.push_str(short_revision(revision));
+                        }
                         writeln!(
                             out,
-                            "{}  {}  {}  {}",
+                            "{}  {}  {}",
                             styles.paint(Role::Meta, when),
-                            styles.paint(Role::Meta, revision),
                             styles.paint(Role::Document, &compared.path),
                             digest(&compared.comparison)
                         )?;

@@ -105,6 +105,9 @@ fn pyyaml_title_is_decoded() {
     );
 }
 
+/// Far above any honest run on a loaded machine, far below a hang.
+const HANG_GUARD: Duration = Duration::from_secs(30);
+
 // ---- error paths -------------------------------------------------------------------
 
 fn error_message(bytes: &[u8]) -> (String, ParseErrorKind) {
@@ -114,11 +117,9 @@ fn error_message(bytes: &[u8]) -> (String, ParseErrorKind) {
 
 #[test]
 fn oversized_file_is_refused_before_anything_else() {
-    // NUL bytes and no front matter too: size wins, and fast.
+    // NUL bytes and no front matter too: size wins, so nothing else was looked at.
     let bytes = vec![0u8; MAX_FILE_BYTES + 1];
-    let start = Instant::now();
     let (message, kind) = error_message(&bytes);
-    assert!(start.elapsed() < Duration::from_millis(100));
     assert!(matches!(kind, ParseErrorKind::TooLarge { .. }));
     assert_eq!(
         message,
@@ -210,11 +211,9 @@ fn yaml_alias_bomb_fails_fast() {
     yaml.push_str("---\n\nQ  Hi\n");
     let start = Instant::now();
     let result = parse_briefing(yaml.as_bytes(), &Origin::file("bomb.md"));
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
+    // A guard against a hang or an expansion, not a speed measurement: unbounded
+    // expansion would take minutes and gigabytes.
+    assert!(start.elapsed() < HANG_GUARD, "{:?}", start.elapsed());
     let err = result.unwrap_err();
     assert!(
         matches!(err.kind, ParseErrorKind::BrokenYaml { .. }),
@@ -250,10 +249,10 @@ fn a_hundred_thousand_turns_parse_quickly() {
     let parsed = parse_briefing(text.as_bytes(), &Origin::file("long.md")).unwrap();
     let elapsed = start.elapsed();
     assert_eq!(parsed.briefing.turns().count(), 100_000);
-    // Release builds take a fraction of a second; debug builds are ~10x slower.
-    let limit = if cfg!(debug_assertions) { 10 } else { 1 };
+    // A guard against quadratic work, not a speed measurement (bench/ measures speed):
+    // a quadratic pass over 100,000 turns would take far longer than this.
     assert!(
-        elapsed < Duration::from_secs(limit),
+        elapsed < HANG_GUARD,
         "{} bytes took {elapsed:?}",
         text.len()
     );
