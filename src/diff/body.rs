@@ -184,7 +184,11 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
                 text = Cow::Owned(removed.split_whitespace().collect::<Vec<_>>().join(" "));
             }
             if rule.is_match(&source) {
-                source = Cow::Owned(rule.replace_all(&source, "").into_owned());
+                // Removing text leaves the spaces around it: trim them so that the
+                // removal alone does not count as a layout change.
+                let removed = rule.replace_all(&source, "");
+                let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
+                source = Cow::Owned(lines.join("\n").trim_end().to_string());
             }
         }
         kept.push(Prepared {
@@ -370,4 +374,244 @@ fn mark_all_cosmetic(ops: &mut Vec<WordOp>) {
         }
     }
     *ops = merged;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::diff::testing::briefing;
+    use crate::diff::words::rebuild;
+    use std::path::Path;
+
+    fn diff(old: &[&str], new: &[&str]) -> BodyDiff {
+        diff_body(&briefing(old), &briefing(new), &Config::default())
+    }
+
+    fn kinds(body: &BodyDiff) -> Vec<(ChangeKind, Vec<usize>, Vec<usize>)> {
+        body.changes
+            .iter()
+            .map(|c| (c.kind, c.old.clone(), c.new.clone()))
+            .collect()
+    }
+
+    const A: &str = "MS. PSAKI:  We are sending $3 billion in aid to the region this week.";
+    const Q1: &str = "Q  Thank you.  Can you say more about the timing of the package?";
+    const B: &str = "MS. PSAKI:  The President will speak with the governors on Thursday morning.";
+    const C: &str = "MR. KIRBY:  The ships are in the Black Sea and will stay there for now.";
+
+    #[test]
+    fn identical_bodies_have_no_change() {
+        assert!(diff(&[A, Q1, B], &[A, Q1, B]).changes.is_empty());
+    }
+
+    #[test]
+    fn one_word_in_an_answer() {
+        let new_a = A.replace("billion", "million");
+        let body = diff(&[A, Q1, B], &[&new_a, Q1, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![0], vec![0])]);
+        let change = &body.changes[0];
+        assert!(!change.cosmetic);
+        assert_eq!((change.words_deleted, change.words_inserted), (1, 1));
+        assert_eq!(
+            rebuild(&change.ops, OpKind::Delete),
+            briefing(&[A]).blocks[0].text
+        );
+        assert_eq!(
+            rebuild(&change.ops, OpKind::Insert),
+            briefing(&[&new_a]).blocks[0].text
+        );
+    }
+
+    #[test]
+    fn rewrap_only_is_a_cosmetic_edit() {
+        let wrapped = A.replace("aid to", "aid\nto").replace("week.", "week.  ");
+        let body = diff(&[A, Q1], &[&wrapped, Q1]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![0], vec![0])]);
+        assert!(body.changes[0].cosmetic);
+        assert_eq!(body.changes[0].ops.len(), 1);
+        assert!(!summarize(&body).substantive);
+        assert!(summarize(&body).body_changed);
+    }
+
+    #[test]
+    fn speaker_change_is_a_relabel() {
+        let relabeled = A.replace("MS. PSAKI", "THE PRESIDENT");
+        let body = diff(&[Q1, A, B], &[Q1, &relabeled, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Relabeled, vec![1], vec![1])]);
+        let change = &body.changes[0];
+        assert_eq!(change.old_speaker.as_deref(), Some("MS. PSAKI"));
+        assert_eq!(change.new_speaker.as_deref(), Some("THE PRESIDENT"));
+        assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+    }
+
+    #[test]
+    fn inserted_and_deleted_turns() {
+        let body = diff(&[A, Q1, B], &[A, B, C]);
+        assert_eq!(
+            kinds(&body),
+            [
+                (ChangeKind::Deleted, vec![1], vec![]),
+                (ChangeKind::Inserted, vec![], vec![2])
+            ]
+        );
+        assert_eq!(body.changes[1].ops.len(), 1);
+        assert_eq!(body.changes[1].words_inserted, 13);
+    }
+
+    #[test]
+    fn moved_turn_with_and_without_edit() {
+        let body = diff(&[A, Q1, B, C], &[Q1, B, A, C]);
+        assert_eq!(kinds(&body), [(ChangeKind::Moved, vec![0], vec![2])]);
+        assert!(!body.changes[0].cosmetic);
+        let edited = A.replace("this week", "next week");
+        let body = diff(&[A, Q1, B, C], &[Q1, B, &edited, C]);
+        assert_eq!(kinds(&body), [(ChangeKind::Moved, vec![0], vec![2])]);
+        assert_eq!(body.changes[0].words_inserted, 1);
+    }
+
+    #[test]
+    fn split_and_merge() {
+        let joined = format!("{A}  Q  Will he travel?");
+        let (a, q) = (A.to_string(), "Q  Will he travel?".to_string());
+        let body = diff(&[&joined, B], &[&a, &q, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Split, vec![0], vec![0, 1])]);
+        assert!(!body.changes[0].cosmetic);
+        let body = diff(&[&a, &q, B], &[&joined, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Merged, vec![0, 1], vec![0])]);
+    }
+
+    #[test]
+    fn paragraph_split_keeping_every_word_is_cosmetic() {
+        let whole = "The plan has two parts. First, roads and bridges across the country. Second, broadband for every home.";
+        let body = diff(
+            &[whole],
+            &[
+                "The plan has two parts. First, roads and bridges across the country.",
+                "Second, broadband for every home.",
+            ],
+        );
+        assert_eq!(kinds(&body), [(ChangeKind::Split, vec![0], vec![0, 1])]);
+        assert!(body.changes[0].cosmetic);
+    }
+
+    #[test]
+    fn marked_correction_is_substantive_and_flagged() {
+        let corrected = A.replace("$3 billion", "$3 <s>billion</s> \\[million\\]");
+        let body = diff(&[A], &[&corrected]);
+        let change = &body.changes[0];
+        assert!(change.marked_correction && !change.cosmetic);
+        let unmarked = diff(&[A], &[&A.replace("billion", "million")]);
+        assert!(!unmarked.changes[0].marked_correction);
+    }
+
+    #[test]
+    fn ignored_paragraphs_keep_unfiltered_indexes() {
+        let config = Config::from_yaml(
+            "ignore:\n  paragraphs: ['^1\\.\\s+\\[Home\\]']\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        let crumbs = "1. [Home](https://x/)\n2. [Briefing Room](https://x/b/)";
+        let edited = B.replace("Thursday", "Friday");
+        let body = diff_body(
+            &briefing(&[crumbs, A, B]),
+            &briefing(&[A, &edited]),
+            &config,
+        );
+        assert_eq!(body.ignored, 1);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![2], vec![1])]);
+    }
+
+    #[test]
+    fn ignored_text_is_not_compared() {
+        let config = Config::from_yaml(
+            "ignore:\n  text: ['Unable to execute JavaScript\\.']\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        let noisy = format!("{B} Unable to execute JavaScript.");
+        let body = diff_body(&briefing(&[A, B]), &briefing(&[A, &noisy]), &config);
+        assert!(body.changes.is_empty(), "{:?}", body.changes);
+    }
+
+    #[test]
+    fn changes_are_ordered_by_position() {
+        let body = diff(
+            &[A, Q1, B, C],
+            &[&A.replace("week", "month"), B, &C.replace("now", "today")],
+        );
+        let order: Vec<_> = kinds(&body).into_iter().map(|(kind, _, _)| kind).collect();
+        assert_eq!(
+            order,
+            [ChangeKind::Edited, ChangeKind::Deleted, ChangeKind::Edited]
+        );
+    }
+
+    #[test]
+    fn heavily_rewritten_speech_bails_out() {
+        // A 6,000-word turn in which every other ten-word stretch was rewritten: similar
+        // enough to pair, too costly to diff word by word.
+        let words = |tag: &str, every: usize| -> String {
+            (0..6000)
+                .map(|i| {
+                    if (i / 10) % 2 == every {
+                        format!("{tag}{i} ")
+                    } else {
+                        format!("w{i} ")
+                    }
+                })
+                .collect()
+        };
+        let old = format!("THE PRESIDENT:  {}", words("old", 2));
+        let new = format!("THE PRESIDENT:  {}", words("new", 1));
+        let body = diff(&[A, &old], &[A, &new]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![1], vec![1])]);
+        assert!(body.changes[0].bailout);
+        assert!(summarize(&body).bailout);
+        assert_eq!(
+            body.changes[0].words_inserted,
+            body.changes[0].words_deleted
+        );
+        assert_eq!(
+            rebuild(&body.changes[0].ops, OpKind::Insert),
+            briefing(&[&new]).blocks[0].text
+        );
+    }
+
+    #[test]
+    fn unrelated_speech_is_deleted_and_inserted() {
+        let old: String = (0..6000).map(|i| format!("word{i} ")).collect();
+        let new: String = (0..6000).map(|i| format!("other{i} ")).collect();
+        let (old, new) = (
+            format!("THE PRESIDENT:  {old}"),
+            format!("THE PRESIDENT:  {new}"),
+        );
+        let body = diff(&[A, &old], &[A, &new]);
+        assert_eq!(
+            kinds(&body),
+            [
+                (ChangeKind::Deleted, vec![1], vec![]),
+                (ChangeKind::Inserted, vec![], vec![1])
+            ]
+        );
+        assert_eq!(body.changes[0].words_deleted, 6000);
+    }
+
+    #[test]
+    fn every_turn_different_bails_out_by_position() {
+        let old: Vec<String> = (0..100_000)
+            .map(|i| format!("MS. A:  old turn {i}"))
+            .collect();
+        let new: Vec<String> = (0..100_000)
+            .map(|i| format!("MS. A:  new turn {i}"))
+            .collect();
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        let new: Vec<&str> = new.iter().map(String::as_str).collect();
+        let body = diff(&old, &new);
+        let summary = summarize(&body);
+        assert!(summary.bailout);
+        assert_eq!(summary.edited, 100_000);
+        assert!(body.changes.iter().all(|c| c.bailout));
+    }
 }

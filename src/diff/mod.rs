@@ -12,6 +12,8 @@ mod classify;
 mod comparison;
 mod meta;
 mod rules;
+#[cfg(test)]
+mod testing;
 mod words;
 
 pub use comparison::*;

@@ -275,8 +275,42 @@ pub(crate) fn duration(seconds: i64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::diff::testing::briefing;
+    use crate::diff::{DiffOptions, Severity, compare};
+    use crate::model::{Field, Timestamp};
+
+    const A: &str = "MS. PSAKI:  We are sending $3 billion in aid to the region this week.";
+    const Q1: &str = "Q  Thank you.  Can you say more about the timing of the package?";
+
+    fn with_modified(mut briefing: Briefing, unix_seconds: Option<i64>) -> Briefing {
+        if let Some(unix_seconds) = unix_seconds {
+            briefing.front_matter.fields.push(Field {
+                key: "modified_time".to_string(),
+                value: MetaValue::Time(Timestamp {
+                    raw: format!("@{unix_seconds}"),
+                    unix_seconds,
+                    offset_seconds: 0,
+                }),
+                line: 3,
+            });
+        }
+        briefing
+    }
+
+    fn rules(
+        old: &Briefing,
+        new: &Briefing,
+        options: &DiffOptions,
+    ) -> Vec<(RuleId, Option<usize>)> {
+        compare(old, new, options)
+            .findings
+            .iter()
+            .map(|finding| (finding.rule, finding.line))
+            .collect()
+    }
 
     #[test]
     fn durations_show_two_units() {
@@ -284,5 +318,103 @@ mod tests {
         assert_eq!(duration(-93_784), "1 d 2 h");
         assert_eq!(duration(30), "30 s");
         assert_eq!(duration(0), "0 s");
+    }
+
+    #[test]
+    fn stealth_edit_and_unmarked_correction() {
+        let edited = A.replace("billion", "million");
+        let old = with_modified(briefing(&[Q1, A]), Some(100));
+        let new = with_modified(briefing(&[Q1, &edited]), Some(100));
+        let found = rules(&old, &new, &DiffOptions::default());
+        assert_eq!(
+            found,
+            [
+                (RuleId::StealthEdit, Some(3)),
+                (RuleId::UnmarkedCorrection, Some(3))
+            ]
+        );
+        let finding = &compare(&old, &new, &DiffOptions::default()).findings[1];
+        assert_eq!(
+            finding.message,
+            "unmarked edit in MS. PSAKI's turn at line 3: -1 +1 words"
+        );
+        assert_eq!(finding.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn bumped_modified_time_is_not_stealth() {
+        let edited = A.replace("billion", "million");
+        let old = with_modified(briefing(&[A]), Some(100));
+        let new = with_modified(briefing(&[&edited]), Some(200));
+        assert_eq!(
+            rules(&old, &new, &DiffOptions::default()),
+            [(RuleId::UnmarkedCorrection, Some(1))]
+        );
+    }
+
+    #[test]
+    fn marked_correction_and_question_edits_are_not_unmarked() {
+        let corrected = A.replace("billion", "<s>billion</s> \\[million\\]");
+        let question = Q1.replace("timing", "size");
+        let old = with_modified(briefing(&[Q1, A]), Some(100));
+        let new = with_modified(briefing(&[&question, &corrected]), Some(200));
+        assert!(rules(&old, &new, &DiffOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn relabel_removal_and_regression() {
+        let old = with_modified(
+            briefing(&[
+                Q1,
+                A,
+                "MODERATOR:  Next question, please, from the line of Jen.",
+            ]),
+            Some(500),
+        );
+        let new = with_modified(
+            briefing(&[Q1, &A.replace("MS. PSAKI", "THE PRESIDENT")]),
+            Some(100),
+        );
+        let found = rules(&old, &new, &DiffOptions::default());
+        assert_eq!(
+            found,
+            [
+                (RuleId::SpeakerRelabel, Some(3)),
+                (RuleId::TurnRemoved, Some(5)),
+                (RuleId::ModifiedTimeRegressed, Some(3)),
+            ]
+        );
+        let messages: Vec<String> = compare(&old, &new, &DiffOptions::default())
+            .findings
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages[0],
+            "turn at line 3 relabeled from MS. PSAKI to THE PRESIDENT"
+        );
+        assert_eq!(messages[2], "modified_time went back by 6 min 40 s");
+    }
+
+    #[test]
+    fn metadata_only_bump_fires_only_when_enabled() {
+        let old = with_modified(briefing(&[A]), Some(100));
+        let new = with_modified(briefing(&[A]), Some(7_300));
+        assert!(rules(&old, &new, &DiffOptions::default()).is_empty());
+        let mut options = DiffOptions::default();
+        options
+            .config
+            .rules
+            .insert(RuleId::MetadataOnlyBump, Severity::Warning);
+        options
+            .config
+            .rules
+            .insert(RuleId::SpeakerRelabel, Severity::Off);
+        let findings = compare(&old, &new, &options).findings;
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "modified_time moved forward by 2 h with no substantive change"
+        );
     }
 }

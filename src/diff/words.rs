@@ -430,7 +430,10 @@ mod tests {
         // replaced, on token boundaries.
         assert_eq!(
             changed(&result),
-            [(OpKind::Delete, "supporters "), (OpKind::Insert, "supporter’s ")]
+            [
+                (OpKind::Delete, "supporters "),
+                (OpKind::Insert, "supporter’s ")
+            ]
         );
         assert_eq!((result.words_deleted, result.words_inserted), (1, 2));
         assert!(result.ops.iter().all(|op| !op.cosmetic));
