@@ -38,7 +38,11 @@ use std::ops::Range;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 /// Changed blocks between anchors pair when their similarity is above this.
-pub(crate) const PAIR_THRESHOLD: f32 = 0.2;
+pub(crate) const PAIR_THRESHOLD: f32 = 0.25;
+/// Blocks of different speakers (or kinds) pair only from this similarity: every real
+/// relabel kept its words (similarity 1.0), while unrelated short turns such as
+/// `Thank you, Jen.` / `Thank you. (Applause.)` reach 0.5.
+pub(crate) const RELABEL_THRESHOLD: f32 = 0.7;
 /// A deleted and an inserted block elsewhere are one moved block above this.
 pub(crate) const MOVE_THRESHOLD: f32 = 0.4;
 /// Blocks shorter than this (letters and digits) are never moves: short turns such as
@@ -58,6 +62,8 @@ const MAX_GAP_CELLS: usize = 4_000_000;
 pub(crate) struct AlignItem {
     /// Equal keys mean the blocks are the same up to cosmetic differences.
     pub key: u64,
+    /// Equal for blocks of the same kind and speaker.
+    pub speaker: u64,
     /// Sorted hashes of the block's word bigrams.
     pub features: Vec<u64>,
     /// Letters and digits in the text.
@@ -283,7 +289,8 @@ impl State<'_> {
             for j in 1..=n {
                 let mut best = score[(i - 1) * width + j].max(score[i * width + j - 1]);
                 let s = sim(i - 1, j - 1);
-                if s > PAIR_THRESHOLD {
+                let relabel = self.old[olds[i - 1]].speaker != self.new[news[j - 1]].speaker;
+                if s > PAIR_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD) {
                     best = best.max(score[(i - 1) * width + j - 1] + s);
                 }
                 score[i * width + j] = best;
@@ -382,7 +389,8 @@ impl State<'_> {
         for &o in &olds {
             for &n in &news {
                 let s = similarity(&self.old[o].features, &self.new[n].features);
-                if s > MOVE_THRESHOLD {
+                let relabel = self.old[o].speaker != self.new[n].speaker;
+                if s > MOVE_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD) {
                     candidates.push((s, o, n));
                 }
             }

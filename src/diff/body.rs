@@ -206,6 +206,7 @@ fn align_item(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem
     let mut hasher = DefaultHasher::new();
     prepared.block.kind.hash(&mut hasher);
     prepared.speaker_key().hash(&mut hasher);
+    let speaker = hasher.finish();
     classifier.fingerprint(&prepared.text, &mut hasher);
 
     let hash_word = |word: &str| {
@@ -234,6 +235,7 @@ fn align_item(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem
 
     AlignItem {
         key: hasher.finish(),
+        speaker,
         features,
         alnum: prepared
             .text

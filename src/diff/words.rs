@@ -2,8 +2,9 @@
 //!
 //! Words are runs of letters or digits; every other visible character is a token of its
 //! own, so numbers and punctuation are always significant (`supporters` → `supporter's`
-//! is an edit). Two extensions keep markup and links readable: a raw HTML tag
-//! (`<img srcset=…>`, `</span>`) is one markup token, and the host of an `http(s)://`
+//! is an edit). Three extensions keep markup and links readable: a raw HTML tag
+//! (`<img srcset=…>`, `</span>`) is one markup token, so is a run of two or more `*`
+//! (Markdown emphasis, the same thing as `<strong>`), and the host of an `http(s)://`
 //! URL is one host token, so that a host move or an attribute change shows as one
 //! replaced token that `classify.rs` can call cosmetic.
 //!
@@ -90,6 +91,15 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
                 pos = end;
             }
         } else if let Some(end) = (ch == '<').then(|| tag_end(bytes, pos)).flatten() {
+            cores.push((TokenKind::Markup, pos, end));
+            pos = end;
+        } else if ch == '*' && bytes.get(pos + 1) == Some(&b'*') {
+            // `**bold**` and `***bold italic***`: Markdown emphasis is markup. A single
+            // `*` stays punctuation: the publisher uses it to flag correction notes.
+            let end = bytes[pos..]
+                .iter()
+                .position(|&b| b != b'*')
+                .map_or(bytes.len(), |n| pos + n);
             cores.push((TokenKind::Markup, pos, end));
             pos = end;
         } else {
@@ -219,7 +229,7 @@ pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> W
         }
     }
     WordDiff {
-        ops: builder.ops,
+        ops: tidy(builder.ops),
         words_deleted: builder.words_deleted,
         words_inserted: builder.words_inserted,
         bailout,
@@ -334,6 +344,65 @@ impl OpsBuilder {
             text: text.to_string(),
             cosmetic,
         });
+    }
+}
+
+/// Makes whitespace-only ops read better without changing what either side rebuilds:
+/// - a cosmetic whitespace op next to a substantive op of the same kind joins it
+///   (`+" "` `+"[as of"` → `+" [as of"`);
+/// - a cosmetic whitespace delete followed by an insert that ends with the same
+///   whitespace slides behind it as an equal (`-" "` `+"</s> [million] "` →
+///   `+"</s> [million]"` `=" "`), and the same with delete and insert swapped.
+fn tidy(ops: Vec<WordOp>) -> Vec<WordOp> {
+    let blank = |op: &WordOp| {
+        op.cosmetic && op.op != OpKind::Equal && op.text.chars().all(char::is_whitespace)
+    };
+    let mut out: Vec<WordOp> = Vec::with_capacity(ops.len());
+    let mut iter = ops.into_iter().peekable();
+    while let Some(mut op) = iter.next() {
+        if blank(&op) {
+            let slides = |next: &WordOp| {
+                next.op != OpKind::Equal
+                    && next.op != op.op
+                    && !next.cosmetic
+                    && next.text.len() > op.text.len()
+                    && next.text.ends_with(op.text.as_str())
+            };
+            if let Some(mut next) = iter.next_if(slides) {
+                next.text.truncate(next.text.len() - op.text.len());
+                op.op = OpKind::Equal;
+                op.cosmetic = false;
+                push_merged(&mut out, next);
+                push_merged(&mut out, op);
+                continue;
+            }
+        }
+        if blank(&op)
+            && let Some(next) = iter.peek()
+            && next.op == op.op
+            && !next.cosmetic
+        {
+            op.cosmetic = false;
+        }
+        if let Some(last) = out.last()
+            && last.op == op.op
+            && !last.cosmetic
+            && blank(&op)
+        {
+            op.cosmetic = false;
+        }
+        push_merged(&mut out, op);
+    }
+    out
+}
+
+/// Appends `op`, joining it to the last op when kind and flag agree.
+fn push_merged(out: &mut Vec<WordOp>, op: WordOp) {
+    match out.last_mut() {
+        Some(last) if last.op == op.op && last.cosmetic == op.cosmetic => {
+            last.text.push_str(&op.text)
+        }
+        _ => out.push(op),
     }
 }
 
@@ -481,6 +550,35 @@ mod tests {
             [(OpKind::Delete, "'"), (OpKind::Insert, "’")]
         );
         assert!(result.ops[1].cosmetic && result.ops[2].cosmetic);
+    }
+
+    #[test]
+    fn correction_markup_reads_as_one_insert() {
+        let (old, new) = ("$3 billion in aid", "$3 <s>billion</s> [million] in aid");
+        let result = diff(old, new);
+        assert_eq!(
+            changed(&result),
+            [(OpKind::Insert, "<s>"), (OpKind::Insert, "</s> [million]")]
+        );
+        assert_eq!(rebuild(&result.ops, OpKind::Delete), old);
+        assert_eq!(rebuild(&result.ops, OpKind::Insert), new);
+        let result = diff("Presidents. If", "Presidents [as of. If");
+        assert_eq!(changed(&result), [(OpKind::Insert, " [as of")]);
+    }
+
+    #[test]
+    fn markdown_emphasis_is_markup() {
+        assert_eq!(
+            cores("**Second**, we *"),
+            ["**", "Second", "**", ",", "we", "*"]
+        );
+        let result = diff("**Second**, we", "Second, we");
+        assert!(
+            result
+                .ops
+                .iter()
+                .all(|op| op.op == OpKind::Equal || op.cosmetic)
+        );
     }
 
     #[test]
