@@ -256,8 +256,11 @@ fn write_body_change(
         _ => {}
     }
     let mut notes = Vec::new();
-    if change.cosmetic {
-        notes.push("cosmetic".to_string());
+    let words_unchanged = change.ops.iter().all(|op| op.op == OpKind::Equal);
+    match (change.cosmetic, words_unchanged) {
+        (true, true) => notes.push("cosmetic: re-wrap or whitespace".to_string()),
+        (true, false) => notes.push("cosmetic".to_string()),
+        _ => {}
     }
     if change.marked_correction {
         notes.push("marked correction".to_string());
@@ -295,7 +298,14 @@ fn write_body_change(
     if let Some(speaker) = speaker {
         spans.push(Span::new(Some(Role::Speaker), format!("{speaker}: ")));
     }
-    spans.extend(op_spans(change, styles.is_colored()));
+    if change.cosmetic && words_unchanged {
+        // Whitespace or re-wrapping only: the words are the same, so the start of the
+        // block is enough to find it; a re-wrapped speech would otherwise fill screens.
+        let text: String = change.ops.iter().map(|op| op.text.as_str()).collect();
+        spans.push(Span::new(None, elide(&text, false, true)));
+    } else {
+        spans.extend(op_spans(change, styles.is_colored()));
+    }
     for line in wrap(&spans, options.width.saturating_sub(TEXT_INDENT).max(20)) {
         write!(out, "{:indent$}", "", indent = TEXT_INDENT)?;
         for span in line {
