@@ -57,8 +57,8 @@ pub fn write_comparison(
         styles.paint(Role::Heading, "──"),
         styles.paint(Role::Document, pair.document)
     )?;
-    write_side(out, styles, "old", pair.old)?;
-    write_side(out, styles, "new", pair.new)?;
+    write_side(out, styles, "old", pair.old, pair.path)?;
+    write_side(out, styles, "new", pair.new, pair.path)?;
 
     let comparison = pair.comparison;
     let metadata: Vec<&MetaChange> = comparison
@@ -101,13 +101,14 @@ pub fn write_comparison(
             };
             let at = finding
                 .line
-                .map(|line| format!(" {}", styles.paint(Role::Meta, format!("(line {line})"))))
+                .map(|line| format!("line {line}  "))
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:<8} {}  {}{at}",
+                "  {:<8} {}  {}{}",
                 styles.paint(role, finding.severity.as_str()),
                 styles.paint(Role::Heading, finding.rule.as_str()),
+                styles.paint(Role::Meta, at),
                 finding.message
             )?;
         }
@@ -121,8 +122,22 @@ pub fn write_comparison(
     Ok(())
 }
 
-fn write_side(out: &mut impl Write, styles: &Styles, name: &str, side: &Side) -> io::Result<()> {
-    let mut line = format!("   {name} {}", side.label);
+/// `old 2022-06-14T20-00` — the revision alone when its path is the one in the heading,
+/// `rev:path` when the briefing was at another path then (a move).
+fn write_side(
+    out: &mut impl Write,
+    styles: &Styles,
+    name: &str,
+    side: &Side,
+    path: &str,
+) -> io::Result<()> {
+    let label = side
+        .label
+        .strip_suffix(path)
+        .and_then(|revision| revision.strip_suffix(':'))
+        .filter(|revision| !revision.is_empty())
+        .unwrap_or(&side.label);
+    let mut line = format!("   {name} {label}");
     if let Some(time) = side.time {
         line.push_str(&format!("  {}", super::clock::format_utc(time)));
     }
