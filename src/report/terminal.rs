@@ -151,7 +151,7 @@ fn write_meta_change(out: &mut impl Write, styles: &Styles, change: &MetaChange)
     let value = |value: &Option<crate::model::MetaValue>| {
         value
             .as_ref()
-            .map(|value| format!("{:?}", value.display_text()))
+            .map(|value| quoted(value.display_text()))
             .unwrap_or_default()
     };
     let text = match change.change {
@@ -187,6 +187,27 @@ fn write_meta_change(out: &mut impl Write, styles: &Styles, change: &MetaChange)
         Role::Heading
     };
     writeln!(out, "  {}{}", styles.paint(role, text), suffix)
+}
+
+/// A metadata value in double quotes, with invisible characters made visible as JSON
+/// writes them (`\u00a0` for an NBSP), since an NBSP↔space change is a real, if
+/// cosmetic, difference a reader must be able to see.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{a0}' | '\u{2060}' | '\u{200b}' | '\u{feff}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
+            }
+            ch if ch.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(ch))),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Unchanged new blocks right before a change, each on one line, each shown once.
@@ -498,6 +519,14 @@ mod tests {
         let start = elide(&run, true, false);
         assert!(start.starts_with("… w29 "), "{start}");
         assert_eq!(elide("a b c ", true, true), "a b c ");
+    }
+
+    #[test]
+    fn quoted_values_show_invisible_characters() {
+        assert_eq!(
+            quoted("Border\u{a0}Crossings \"now\" ’"),
+            "\"Border\\u00a0Crossings \\\"now\\\" ’\""
+        );
     }
 
     #[test]

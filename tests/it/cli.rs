@@ -363,3 +363,73 @@ fn tree_digest(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     entries.sort();
     entries
 }
+
+#[test]
+fn diff_of_two_folders_reports_changed_files_only() {
+    let old = demo_archive().join("2022-06-16T10-00");
+    let new = demo_archive().join("2022-06-17T10-00");
+    let output = briefdiff()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    // Only the briefing was re-wrapped; the call and the statement are byte-identical.
+    assert_eq!(stdout.matches("── ").count(), 1, "{stdout}");
+    assert!(stdout.contains("dana-whitfield.md"), "{stdout}");
+    assert!(
+        stdout.contains("cosmetic: re-wrap or whitespace"),
+        "{stdout}"
+    );
+    // A re-wrap is not a substantive difference.
+    let status = briefdiff()
+        .args(["diff", "--exit-code"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(0));
+
+    let earlier = demo_archive().join("2022-06-14T20-00");
+    let output = briefdiff()
+        .args(["diff", "--exit-code", "--format", "json"])
+        .arg(&earlier)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let documents: Vec<String> = stdout_of(&output)
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["document"].as_str().unwrap().to_string()
+        })
+        .collect();
+    // The statement moved folders: deleted on one side, inserted on the other.
+    assert_eq!(documents.len(), 4, "{documents:?}");
+    assert!(
+        documents
+            .iter()
+            .any(|d| d.starts_with("statements-releases/"))
+    );
+}
+
+#[test]
+fn diff_of_a_file_and_a_folder_is_an_error_naming_both() {
+    let output = briefdiff()
+        .arg("diff")
+        .arg(snapshot_file("2022-06-14T20-00"))
+        .arg(demo_archive().join("2022-06-15T23-00"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("2022-06-15T23-00"), "{stderr}");
+    assert!(
+        stderr.contains("compare two files or two folders"),
+        "{stderr}"
+    );
+}
