@@ -9,5 +9,6 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod walk;
 
 pub use error::Error;

@@ -1,2 +1,162 @@
 //! Where revisions come from: a git history (`git.rs`, the only file that touches git2),
 //! a folder of dated snapshots (`snapshots.rs`), or two files or folders (`pair.rs`).
+//!
+//! Every source answers the same two questions through [`Archive`]: which briefings are
+//! there and which revisions does each have ([`Archive::scan`], one cheap pass that reads
+//! no file contents except where a snapshot must be compared byte for byte), and what are
+//! the bytes of one revision ([`Archive::read`], called from many threads). Identity by
+//! URL (`--match url`) regroups scanned histories (`identity.rs`). Source detection lives
+//! in `source.rs`, the folder walk shared by snapshots and pairs in `folder.rs`.
+//!
+//! Nothing here parses, diffs or prints: a revision's front matter is only ever reached
+//! through a closure the caller supplies.
+
+mod error;
+mod folder;
+mod git;
+mod identity;
+mod pair;
+mod snapshots;
+mod source;
+
+use std::path::PathBuf;
+
+pub use error::{LoadError, LoadWarning};
+pub use git::GitArchive;
+pub use identity::{group_by_url, url_identity};
+pub use pair::{Pair, open_pair};
+pub use snapshots::SnapshotArchive;
+pub use source::{SourceKind, detect, open};
+
+use crate::model::Origin;
+
+/// A source of briefing revisions.
+pub trait Archive: Send + Sync + std::fmt::Debug {
+    /// One pass over the source; histories sorted by `document` for deterministic output.
+    fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError>;
+
+    /// Reads one revision's bytes (called from many threads at once).
+    fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError>;
+}
+
+/// What part of a source to scan. `Default` is everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// git only: `A..B`, or one revision meaning all of its history; `None` is HEAD.
+    pub range: Option<String>,
+    /// Restricts the briefings to these paths. git: git pathspecs (`dir/`, `*.md`,
+    /// `:(exclude)…`), matched against every path a history had, so a briefing that was
+    /// moved into a selected folder keeps its earlier revisions. Snapshots and pairs: a
+    /// path or folder prefix.
+    pub pathspecs: Vec<String>,
+    /// git only: keep commits made at or after this time (unix seconds).
+    pub since: Option<i64>,
+    /// git only: keep commits made at or before this time (unix seconds).
+    pub until: Option<i64>,
+}
+
+/// The result of [`Archive::scan`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Sorted by `document`.
+    pub histories: Vec<History>,
+    /// Things skipped on the way (shallow history, missing objects, submodules,
+    /// symlinks, non-UTF-8 names): each names its revision and path.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Every revision of one briefing, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// The briefing's identity: its latest path (relative, `/`-separated), or the URL
+    /// identity after [`group_by_url`].
+    pub document: String,
+    /// In commit order (git) or snapshot-name order. Consecutive revisions are the pairs
+    /// to compare.
+    pub revisions: Vec<RevisionRef>,
+}
+
+/// How a revision came to be, relative to the one before it in its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// The file appeared: its first revision, or its return after it was deleted (git) or
+    /// missing from a snapshot. A return continues the same history, so the returned
+    /// content is compared with the content the file had before it went away.
+    Added,
+    /// The content changed in place.
+    Modified,
+    /// The file was moved (and its content changed) in this commit; `from` is the
+    /// earlier path. A pure move with identical content is not a revision.
+    Renamed { from: String },
+    /// Not a change in the scanned range: the content a file had just before its first
+    /// change in range (`A..B`, `--since`), or the old side of a pair. It gives the first
+    /// real change something to be compared with.
+    Baseline,
+    /// The file does not exist on this side of a pair of folders. [`Archive::read`]
+    /// refuses it; check [`RevisionRef::is_absent`] first.
+    Absent,
+}
+
+/// One revision of one briefing: where it is and how to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRef {
+    /// Path (relative, `/`-separated, or as given for pairs) plus commit id (40 hex
+    /// digits), snapshot name, or `None` for a plain file.
+    pub origin: Origin,
+    /// Commit time in unix seconds; `None` for snapshots and files.
+    pub time: Option<i64>,
+    /// Commit subject (first line of the message).
+    pub subject: Option<String>,
+    pub change: Change,
+    locator: Locator,
+}
+
+/// How to get a revision's bytes; private so that only this module's sources build it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Locator {
+    /// A git blob id, 40 hex digits (kept as text so that only `git.rs` knows git2).
+    Blob(String),
+    /// A file on disk.
+    File(PathBuf),
+    /// Nothing to read (see [`Change::Absent`]).
+    Absent,
+}
+
+impl RevisionRef {
+    /// A file on disk; `origin` names it in reports.
+    pub fn file(origin: Origin, path: impl Into<PathBuf>, change: Change) -> Self {
+        RevisionRef {
+            origin,
+            time: None,
+            subject: None,
+            change,
+            locator: Locator::File(path.into()),
+        }
+    }
+
+    /// The missing side of a pair.
+    pub fn absent(origin: Origin) -> Self {
+        RevisionRef {
+            origin,
+            time: None,
+            subject: None,
+            change: Change::Absent,
+            locator: Locator::Absent,
+        }
+    }
+
+    /// True when there is nothing to read on this side (see [`Change::Absent`]).
+    pub fn is_absent(&self) -> bool {
+        self.locator == Locator::Absent
+    }
+
+    /// The git blob id of this revision's content, when it comes from git. Two revisions
+    /// with the same id have byte-identical content.
+    pub fn blob_id(&self) -> Option<&str> {
+        match &self.locator {
+            Locator::Blob(id) => Some(id),
+            Locator::File(_) | Locator::Absent => None,
+        }
+    }
+}

@@ -1,7 +1,367 @@
-//! YAML front matter; the only file that touches serde_yaml.
+//! YAML front matter to [`FrontMatter`]; the only file that touches serde_yaml.
+//!
+//! Keys keep their source order (PyYAML sorted them in older files, not in newer ones) and
+//! unknown keys are kept. Strings are decoded, so a PyYAML title folded over lines with a
+//! trailing `\` and written with `\_` (NBSP), `\u2019` or `\xE9` compares by what it says.
+//! Values of `*_time` keys that read as `YYYY-MM-DD HH:MM:SS±HH:MM` become
+//! [`Timestamp`]s; anything else stays text and is diffed as text.
+//!
+//! YAML aliases are expanded by serde_yaml under its repetition limit, so an alias bomb
+//! ("billion laughs") fails fast as broken YAML instead of exhausting memory.
 
-use crate::model::FrontMatter;
+use serde_yaml::Value;
 
-pub(crate) fn parse_front_matter(_yaml: &str) -> FrontMatter {
-    FrontMatter::default()
+use super::error::ParseErrorKind;
+use crate::model::{Field, FrontMatter, MetaValue, Timestamp};
+
+/// Why the front matter could not be read, and on which file line.
+#[derive(Debug)]
+pub(crate) struct FrontMatterError {
+    pub line: Option<usize>,
+    pub kind: ParseErrorKind,
+}
+
+/// Decodes the YAML between the `---` lines. `first_line` is the 1-based file line of the
+/// YAML's first line, so that errors and [`Field::line`] count in the whole file.
+pub(crate) fn parse_front_matter(
+    yaml: &str,
+    first_line: usize,
+) -> Result<FrontMatter, FrontMatterError> {
+    let value: Value = serde_yaml::from_str(yaml).map_err(|err| FrontMatterError {
+        // serde_yaml counts lines from 1 inside the snippet.
+        line: Some(
+            err.location()
+                .map_or(first_line, |loc| first_line + loc.line().saturating_sub(1)),
+        ),
+        kind: ParseErrorKind::BrokenYaml {
+            message: yaml_message(&err),
+        },
+    })?;
+    let mapping = match value {
+        Value::Mapping(mapping) => mapping,
+        // `---` directly followed by `---`: no keys, not an error.
+        Value::Null => return Ok(FrontMatter::default()),
+        _ => {
+            return Err(FrontMatterError {
+                line: Some(first_line),
+                kind: ParseErrorKind::FrontMatterNotMapping,
+            });
+        }
+    };
+
+    let mut key_lines = top_level_key_lines(yaml);
+    let fields = mapping
+        .into_iter()
+        .map(|(key, value)| {
+            let key = key_text(&key);
+            // A key line is matched once, so a repeated spelling takes the next line.
+            let line = key_lines
+                .iter_mut()
+                .find(|(name, _, used)| !*used && *name == key)
+                .map_or(first_line, |(_, line, used)| {
+                    *used = true;
+                    first_line + *line - 1
+                });
+            let value = meta_value(&key, value);
+            Field { key, value, line }
+        })
+        .collect();
+    Ok(FrontMatter { fields })
+}
+
+/// serde_yaml's message without its ` at line L column C` suffix: that location is inside
+/// the snippet, and the caller reports the file line instead.
+fn yaml_message(err: &serde_yaml::Error) -> String {
+    let message = err.to_string();
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}
+
+/// `(key, 1-based line inside the snippet, used)` for each line that opens a top-level key.
+/// serde_yaml keeps no positions for mapping keys, and front matter is flat, so a line
+/// that starts in column 0 with `key:` is enough.
+fn top_level_key_lines(yaml: &str) -> Vec<(String, usize, bool)> {
+    let mut keys = Vec::new();
+    for (index, line) in yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '.') {
+            continue;
+        }
+        let key = if let Some(quote @ ('"' | '\'')) = Some(first) {
+            line[1..].split(quote).next().unwrap_or_default()
+        } else {
+            match line
+                .find(": ")
+                .or_else(|| line.strip_suffix(':').map(str::len))
+            {
+                Some(end) => line[..end].trim_end(),
+                None => continue,
+            }
+        };
+        keys.push((key.to_owned(), index + 1, false));
+    }
+    keys
+}
+
+/// A mapping key as text: front-matter keys are strings, but YAML allows `1:` or `true:`.
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(text) => text.clone(),
+        other => compact(other),
+    }
+}
+
+fn meta_value(key: &str, value: Value) -> MetaValue {
+    match value {
+        Value::Null => MetaValue::Null,
+        Value::String(text) => {
+            if key.ends_with("_time") {
+                if let Some(time) = parse_timestamp(&text) {
+                    return MetaValue::Time(time);
+                }
+            }
+            MetaValue::Text(text)
+        }
+        other => MetaValue::Other(compact(&other)),
+    }
+}
+
+/// Compact JSON for numbers, booleans, lists and maps, so unknown keys still compare.
+/// Maps with non-string keys have no JSON form; they fall back to flow-less YAML text.
+fn compact(value: &Value) -> String {
+    serde_json::to_string(value)
+        .or_else(|_| serde_yaml::to_string(value).map(|text| text.trim_end().to_owned()))
+        .unwrap_or_default()
+}
+
+/// Reads `2022-06-14 12:57:15-04:00` (also with `T`, fractional seconds, `Z`, `+0000`).
+/// A value without an offset is not an instant and stays text.
+pub(crate) fn parse_timestamp(raw: &str) -> Option<Timestamp> {
+    let text = raw.trim();
+    let bytes = text.as_bytes();
+    let year = digits(bytes, 0, 4)?;
+    expect(bytes, 4, b'-')?;
+    let month = digits(bytes, 5, 2)?;
+    expect(bytes, 7, b'-')?;
+    let day = digits(bytes, 8, 2)?;
+    if !matches!(bytes.get(10), Some(b' ' | b'T' | b't')) {
+        return None;
+    }
+    let hour = digits(bytes, 11, 2)?;
+    expect(bytes, 13, b':')?;
+    let minute = digits(bytes, 14, 2)?;
+    expect(bytes, 16, b':')?;
+    let second = digits(bytes, 17, 2)?;
+    let mut pos = 19;
+    if bytes.get(pos) == Some(&b'.') {
+        pos += 1;
+        let start = pos;
+        while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+            pos += 1;
+        }
+        if pos == start {
+            return None;
+        }
+    }
+    // YAML allows a space before the zone: `2001-12-14 21:59:43.10 -5`.
+    if bytes.get(pos) == Some(&b' ') {
+        pos += 1;
+    }
+    let offset_seconds = parse_offset(&bytes[pos.min(bytes.len())..])?;
+
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let local = days_from_civil(year, month, day) * 86_400
+        + i64::from(hour) * 3600
+        + i64::from(minute) * 60
+        + i64::from(second);
+    Some(Timestamp {
+        raw: raw.to_owned(),
+        unix_seconds: local - i64::from(offset_seconds),
+        offset_seconds,
+    })
+}
+
+/// `Z`, `±HH:MM`, `±HHMM` or `±HH` (the whole rest of the value).
+fn parse_offset(zone: &[u8]) -> Option<i32> {
+    if zone == b"Z" || zone == b"z" {
+        return Some(0);
+    }
+    let sign = match zone.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hours, minutes) = match zone.len() {
+        2 | 3 => (digits(zone, 1, zone.len() - 1)?, 0),
+        5 => (digits(zone, 1, 2)?, digits(zone, 3, 2)?),
+        6 if zone[3] == b':' => (digits(zone, 1, 2)?, digits(zone, 4, 2)?),
+        _ => return None,
+    };
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    Some(sign * (hours as i32 * 3600 + minutes as i32 * 60))
+}
+
+fn digits(bytes: &[u8], start: usize, len: usize) -> Option<u32> {
+    let slice = bytes.get(start..start + len)?;
+    slice.iter().try_fold(0u32, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
+}
+
+fn expect(bytes: &[u8], at: usize, byte: u8) -> Option<()> {
+    (bytes.get(at) == Some(&byte)).then_some(())
+}
+
+fn is_leap(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`), so timestamps need no date-time crate.
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn text(fm: &FrontMatter, key: &str) -> String {
+        fm.get(key).unwrap().display_text().to_owned()
+    }
+
+    #[test]
+    fn keeps_key_order_unknown_keys_and_lines() {
+        let yaml =
+            "title: T\ndate: '2022-06-14'\nzzz_custom: [1, 2]\ncount: 3\nflag: true\nempty:\n";
+        let fm = parse_front_matter(yaml, 2).unwrap();
+        let keys: Vec<_> = fm.fields.iter().map(|f| (f.key.as_str(), f.line)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("title", 2),
+                ("date", 3),
+                ("zzz_custom", 4),
+                ("count", 5),
+                ("flag", 6),
+                ("empty", 7)
+            ]
+        );
+        assert_eq!(
+            fm.get("zzz_custom"),
+            Some(&MetaValue::Other("[1,2]".into()))
+        );
+        assert_eq!(fm.get("count"), Some(&MetaValue::Other("3".into())));
+        assert_eq!(fm.get("empty"), Some(&MetaValue::Null));
+        assert_eq!(text(&fm, "date"), "2022-06-14");
+    }
+
+    #[test]
+    fn decodes_pyyaml_titles() {
+        let yaml = "title: \"Remarks on the President\\u2019\\\n  s Trip to the Middle\\_East, \\xE9t\\u2060\\xE9\"\n";
+        let fm = parse_front_matter(yaml, 2).unwrap();
+        assert_eq!(
+            text(&fm, "title"),
+            "Remarks on the President\u{2019}s Trip to the Middle\u{a0}East, \u{e9}t\u{2060}\u{e9}"
+        );
+    }
+
+    #[test]
+    fn times_parse_with_offsets() {
+        let fm = parse_front_matter("modified_time: 2022-06-14 12:57:15-04:00\n", 2).unwrap();
+        let Some(MetaValue::Time(time)) = fm.get("modified_time") else {
+            panic!("not a time: {fm:?}");
+        };
+        assert_eq!(time.raw, "2022-06-14 12:57:15-04:00");
+        assert_eq!(time.offset_seconds, -4 * 3600);
+        // date -d '2022-06-14 12:57:15-04:00' +%s
+        assert_eq!(time.unix_seconds, 1_655_225_835);
+    }
+
+    #[test]
+    fn unparseable_times_stay_text() {
+        let yaml = "modified_time: yesterday\npublished_time: 2022-02-30 10:00:00-04:00\nplain: 2022-06-14 12:57:15-04:00\n";
+        let fm = parse_front_matter(yaml, 2).unwrap();
+        assert_eq!(
+            fm.get("modified_time"),
+            Some(&MetaValue::Text("yesterday".into()))
+        );
+        assert!(matches!(fm.get("published_time"), Some(MetaValue::Text(_))));
+        // Only `*_time` keys are read as instants.
+        assert!(matches!(fm.get("plain"), Some(MetaValue::Text(_))));
+    }
+
+    #[test]
+    fn timestamp_forms() {
+        let ts = |s| parse_timestamp(s).map(|t| (t.unix_seconds, t.offset_seconds));
+        assert_eq!(ts("1970-01-01 00:00:00Z"), Some((0, 0)));
+        assert_eq!(ts("1970-01-01T01:00:00+01:00"), Some((0, 3600)));
+        assert_eq!(ts("1970-01-01 00:00:00.25 -0130"), Some((5400, -5400)));
+        assert_eq!(ts("2000-02-29 00:00:00+00"), Some((951_782_400, 0)));
+        assert_eq!(ts("1969-12-31 23:59:59Z"), Some((-1, 0)));
+        assert_eq!(ts("2022-06-14 12:57:15"), None);
+        assert_eq!(ts("2022-06-14 24:00:00Z"), None);
+        assert_eq!(ts("2022-6-14 12:57:15Z"), None);
+        assert_eq!(ts("2022-06-14 12:57:15+25:00"), None);
+        assert_eq!(ts(""), None);
+    }
+
+    #[test]
+    fn broken_yaml_reports_the_file_line() {
+        let err = parse_front_matter("title: ok\ndate: [unclosed\n", 2).unwrap_err();
+        assert!(matches!(err.kind, ParseErrorKind::BrokenYaml { .. }));
+        let line = err.line.unwrap();
+        assert!((3..=4).contains(&line), "line {line}");
+        assert!(!err.kind.to_string().contains(" at line "), "{}", err.kind);
+    }
+
+    #[test]
+    fn non_mapping_and_empty() {
+        let err = parse_front_matter("- a\n- b\n", 2).unwrap_err();
+        assert_eq!(err.kind, ParseErrorKind::FrontMatterNotMapping);
+        assert_eq!(parse_front_matter("", 2).unwrap(), FrontMatter::default());
+    }
+
+    #[test]
+    fn alias_bomb_fails_fast() {
+        let yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n\
+                    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n\
+                    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n\
+                    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n\
+                    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n\
+                    h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n\
+                    i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+        let start = std::time::Instant::now();
+        let err = parse_front_matter(yaml, 2).unwrap_err();
+        assert!(
+            matches!(err.kind, ParseErrorKind::BrokenYaml { .. }),
+            "{err:?}"
+        );
+        assert!(start.elapsed().as_secs() < 2);
+    }
 }

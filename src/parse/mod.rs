@@ -3,6 +3,15 @@
 //! and turns (`body.rs`), with the text rules shared by both in `normalize.rs`.
 //!
 //! Parsing never panics: every input ends in a [`Parsed`] or a located [`ParseError`].
+//!
+//! The byte checks run cheapest first, so a hostile file fails fast: size (before reading
+//! anything else), NUL byte (a binary file), UTF-8. A UTF-8 BOM is skipped and CRLF line
+//! ends read as LF, so such a file gives the same blocks as its LF twin.
+//!
+//! **No front matter.** A file that does not start with a `---` line is still parsed: its
+//! metadata is empty and a [`ParseWarning`] "no front matter" on line 1 says so. A front
+//! matter opened with `---` but never closed is an error, since the body cannot be told
+//! from the YAML.
 
 mod body;
 mod error;
@@ -11,7 +20,7 @@ pub mod normalize;
 
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
 
-use crate::model::{Briefing, Origin};
+use crate::model::{Briefing, FrontMatter, Origin};
 
 /// Files above this size are refused rather than parsed: the largest real transcript is
 /// well under 1 MB, and a bound keeps a hostile archive from exhausting memory.
@@ -25,16 +34,201 @@ pub struct Parsed {
 }
 
 /// Parses one revision of a briefing.
+///
+/// ```
+/// use briefdiff::model::{BlockKind, Origin};
+/// use briefdiff::parse::parse_briefing;
+///
+/// let text = "---\ntitle: Gaggle\n---\n\nMS. PSAKI:  Hi.\n\nQ\u{a0}\u{a0}\u{a0}Hello?\n";
+/// let parsed = parse_briefing(text.as_bytes(), &Origin::file("gaggle.md")).unwrap();
+/// let turns: Vec<_> = parsed.briefing.turns().map(|(_, b)| b.text.as_str()).collect();
+/// assert_eq!(turns, ["Hi.", "Hello?"]);
+/// ```
 pub fn parse_briefing(bytes: &[u8], origin: &Origin) -> Result<Parsed, ParseError> {
-    let _ = (
-        bytes,
-        origin,
-        body::parse_body,
-        front_matter::parse_front_matter,
-    );
-    Err(ParseError::new(
-        origin.clone(),
-        None,
-        ParseErrorKind::NotText,
-    ))
+    let error = |line, kind| ParseError::new(origin.clone(), line, kind);
+
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(error(
+            None,
+            ParseErrorKind::TooLarge {
+                size: bytes.len(),
+                limit: MAX_FILE_BYTES,
+            },
+        ));
+    }
+    if let Some(byte_offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(error(
+            Some(line_of(bytes, byte_offset)),
+            ParseErrorKind::NulByte { byte_offset },
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        let byte_offset = err.valid_up_to();
+        error(
+            Some(line_of(bytes, byte_offset)),
+            ParseErrorKind::InvalidUtf8 { byte_offset },
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+
+    let mut warnings = Vec::new();
+    let (front_matter, body, body_first_line) = match split_front_matter(text) {
+        Split::None => {
+            warnings.push(ParseWarning {
+                origin: origin.clone(),
+                line: Some(1),
+                message: "no front matter".to_owned(),
+            });
+            (FrontMatter::default(), text, 1)
+        }
+        Split::Unclosed => {
+            return Err(error(Some(1), ParseErrorKind::UnclosedFrontMatter));
+        }
+        Split::Found {
+            yaml,
+            body,
+            body_first_line,
+        } => {
+            let front_matter = front_matter::parse_front_matter(yaml, 2)
+                .map_err(|err| error(err.line, err.kind))?;
+            (front_matter, body, body_first_line)
+        }
+    };
+    let blocks = body::parse_body(body, body_first_line);
+    Ok(Parsed {
+        briefing: Briefing {
+            front_matter,
+            blocks,
+        },
+        warnings,
+    })
+}
+
+/// 1-based line of a byte offset.
+fn line_of(bytes: &[u8], byte_offset: usize) -> usize {
+    bytes[..byte_offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+enum Split<'a> {
+    None,
+    Unclosed,
+    Found {
+        yaml: &'a str,
+        body: &'a str,
+        body_first_line: usize,
+    },
+}
+
+/// Finds the `---` lines around the front matter. Trailing spaces after `---` are
+/// tolerated; the YAML starts on line 2.
+fn split_front_matter(text: &str) -> Split<'_> {
+    let is_fence = |line: &str| line.trim_end() == "---";
+    let mut lines = text.split_inclusive('\n');
+    match lines.next() {
+        Some(first) if is_fence(first) => {}
+        _ => return Split::None,
+    }
+    let yaml_start = text.find('\n').map_or(text.len(), |at| at + 1);
+    let mut offset = yaml_start;
+    for (index, line) in lines.enumerate() {
+        if is_fence(line) {
+            return Split::Found {
+                yaml: &text[yaml_start..offset],
+                body: &text[offset + line.len()..],
+                // Line 1 is the opening fence, the YAML starts on line 2.
+                body_first_line: index + 3,
+            };
+        }
+        offset += line.len();
+    }
+    Split::Unclosed
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::model::BlockKind;
+
+    fn origin() -> Origin {
+        Origin::file("t.md")
+    }
+
+    #[test]
+    fn front_matter_and_body_lines() {
+        let parsed = parse_briefing(
+            b"---\ntitle: T\ndate: '2022-06-14'\n---\n \nQ  Hi.\n",
+            &origin(),
+        )
+        .unwrap();
+        let fm = &parsed.briefing.front_matter;
+        assert_eq!(fm.fields[1].key, "date");
+        assert_eq!(fm.fields[1].line, 3);
+        assert_eq!(parsed.briefing.blocks[0].line, 6);
+        assert!(parsed.warnings.is_empty());
+    }
+
+    #[test]
+    fn no_front_matter_warns() {
+        let parsed = parse_briefing(b"Q  Hi.\n", &origin()).unwrap();
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].to_string(), "t.md:1: no front matter");
+        assert_eq!(parsed.briefing.blocks[0].kind, BlockKind::Turn);
+        assert_eq!(parsed.briefing.blocks[0].line, 1);
+    }
+
+    #[test]
+    fn crlf_bom_same_as_lf() {
+        let lf = "---\ntitle: T\n---\n\nMS. PSAKI:  Hi  \nQ  Yes?\n\nEND\n";
+        let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+        let a = parse_briefing(lf.as_bytes(), &origin()).unwrap();
+        let b = parse_briefing(crlf.as_bytes(), &origin()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let err = parse_briefing(b"---\ntitle: x\n\x00", &origin()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.md:3: NUL byte at byte 13: this is a binary file, not a briefing"
+        );
+        let err = parse_briefing(b"---\n---\nok\n\xff\n", &origin()).unwrap_err();
+        assert_eq!(err.line, Some(4));
+        let err = parse_briefing(b"---\ntitle: x\n", &origin()).unwrap_err();
+        assert_eq!(err.kind, ParseErrorKind::UnclosedFrontMatter);
+        assert_eq!(err.line, Some(1));
+        let err = parse_briefing(b"---\ntitle: x\nbad: [\n---\n", &origin()).unwrap_err();
+        assert!(matches!(err.kind, ParseErrorKind::BrokenYaml { .. }));
+        assert!(err.line.is_some_and(|line| (3..=4).contains(&line)));
+        let err = parse_briefing(b"---\njust text\n---\n", &origin()).unwrap_err();
+        assert_eq!(err.kind, ParseErrorKind::FrontMatterNotMapping);
+    }
+
+    #[test]
+    fn too_large_is_checked_first() {
+        let big = vec![0u8; MAX_FILE_BYTES + 1];
+        let err = parse_briefing(&big, &origin()).unwrap_err();
+        assert!(matches!(err.kind, ParseErrorKind::TooLarge { .. }));
+        assert_eq!(err.line, None);
+    }
+
+    #[test]
+    fn split_edge_cases() {
+        assert!(matches!(split_front_matter(""), Split::None));
+        assert!(matches!(split_front_matter("---"), Split::Unclosed));
+        assert!(matches!(
+            split_front_matter("---\n---"),
+            Split::Found {
+                yaml: "",
+                body: "",
+                body_first_line: 3
+            }
+        ));
+        assert!(matches!(split_front_matter("----\n"), Split::None));
+    }
 }

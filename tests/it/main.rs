@@ -1,5 +1,13 @@
 //! The one integration-test binary; each module covers one stage or command.
 
+// Tests may unwrap and print: a panic is a failure with its message, output is for people.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 #[allow(dead_code)]
 mod support;
 

@@ -25,3 +25,30 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// The `briefdiff` binary with a predictable environment: no colour variables, 80
+/// columns, no inherited config.
+pub fn briefdiff() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_briefdiff"));
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("TERM")
+        .env_remove("CLICOLOR_FORCE")
+        .env("COLUMNS", "80");
+    command
+}
+
+/// The demo archive the README's run command audits.
+pub fn demo_archive() -> PathBuf {
+    fixtures().join("demo-archive")
+}
+
+/// stdout of a finished command as text.
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr of a finished command as text.
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

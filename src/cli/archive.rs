@@ -1,0 +1,470 @@
+//! The archive commands: `log` (a line per change), `history` (one briefing, every
+//! revision), `audit` (every change, with findings) and `check` (the CI gate).
+//!
+//! All four open a source, walk its histories with [`briefdiff::walk`] and differ only in
+//! which pairs they compare and how they print them.
+
+use anyhow::Context;
+use briefdiff::diff::{DiffOptions, Severity};
+use briefdiff::load::{Change, History, url_identity};
+use briefdiff::model::short_revision;
+use briefdiff::report::json::{self, RunSummary};
+use briefdiff::report::{Role, Styles, digest, format_date, github};
+use briefdiff::walk::{self, DocumentReport, Entry, PairSelection, WalkOptions};
+use std::io::Write;
+
+use super::args::{
+    AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
+};
+use super::diff::write_pair;
+use super::progress::Progress;
+use super::source::{self, Identity, Opened};
+use super::{Outcome, color};
+
+pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let source = args.source.clone().unwrap_or_else(source::default_source);
+    let opened = source::open(
+        &source,
+        &args.source_args,
+        cli.config.as_deref(),
+        args.range.clone(),
+        args.paths.clone(),
+    )?;
+    let styles = color::styles(cli.color);
+    let format = args.format;
+    let totals = walk_all(
+        &opened,
+        &args.source_args,
+        PairSelection::Consecutive,
+        |report| {
+            for entry in &report.entries {
+                match (entry, format) {
+                    (Entry::Compared(compared), LogFormat::Json) => {
+                        json::write_comparison(out, &compared.pair(&report.document))?;
+                    }
+                    (Entry::Compared(compared), LogFormat::Text) => {
+                        // git revisions show their commit date and short id; a snapshot's
+                        // name is its date already.
+                        let mut when = compared.new.time.map(format_date).unwrap_or_default();
+                        if let Some(revision) = compared.new.revision.as_deref() {
+                            if !when.is_empty() {
+                                when.push_str("  ");
+                            }
+                            when.push_str(short_revision(revision));
+                        }
+                        writeln!(
+                            out,
+                            "{}  {}  {}",
+                            styles.paint(Role::Meta, when),
+                            styles.paint(Role::Document, &compared.path),
+                            digest(&compared.comparison)
+                        )?;
+                    }
+                    (Entry::Unreadable(unreadable), LogFormat::Json) => {
+                        json::write_finding(
+                            out,
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
+                        )?;
+                    }
+                    (Entry::Unreadable(unreadable), LogFormat::Text) => {
+                        writeln!(
+                            out,
+                            "{}  {}",
+                            styles.paint(Role::Error, "unreadable"),
+                            unreadable.finding.message
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    if format == LogFormat::Json {
+        json::write_run_summary(out, &totals)?;
+    }
+    Ok(walk_outcome(&totals))
+}
+
+pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let source = args.source.clone().unwrap_or_else(source::default_source);
+    // By path the scan can be narrowed to the one briefing; by URL every history must be
+    // scanned to find those that share it.
+    let pathspecs = match args.source_args.identity {
+        Identity::Path => vec![args.document.clone()],
+        Identity::Url => Vec::new(),
+    };
+    let mut opened = source::open(
+        &source,
+        &args.source_args,
+        cli.config.as_deref(),
+        None,
+        pathspecs,
+    )?;
+    let wanted = match args.source_args.identity {
+        Identity::Path => args.document.trim_start_matches("./").to_string(),
+        Identity::Url => url_identity(&args.document),
+    };
+    opened
+        .histories
+        .retain(|history| history_matches(history, &wanted));
+    if opened.histories.is_empty() {
+        anyhow::bail!("no briefing `{}` in {}", args.document, source.display());
+    }
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        PairSelection::Consecutive,
+        out,
+    )
+}
+
+/// A history is the one asked for when its identity or any of its paths is.
+fn history_matches(history: &History, wanted: &str) -> bool {
+    history.document == wanted
+        || history
+            .revisions
+            .iter()
+            .any(|revision| revision.origin.path == wanted)
+}
+
+pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let opened = source::open(
+        &args.source,
+        &args.source_args,
+        cli.config.as_deref(),
+        args.range.clone(),
+        args.paths.clone(),
+    )?;
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        PairSelection::Consecutive,
+        out,
+    )
+}
+
+pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let opened = open_for_check(cli, args)?;
+    let fail_on = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    let styles = color::styles(cli.color);
+    let format = args.report.format;
+    let mut failing = 0;
+    let totals = walk_all(&opened, &args.source_args, PairSelection::Ends, |report| {
+        for entry in &report.entries {
+            let (path, findings) = match entry {
+                Entry::Compared(compared) => (&compared.path, &compared.comparison.findings[..]),
+                Entry::Unreadable(unreadable) => {
+                    (&unreadable.path, std::slice::from_ref(&unreadable.finding))
+                }
+            };
+            failing += findings
+                .iter()
+                .filter(|finding| finding.severity >= fail_on)
+                .count();
+            match (entry, format) {
+                (Entry::Compared(compared), Format::Json) => {
+                    json::write_comparison(out, &compared.pair(&report.document))?;
+                }
+                (Entry::Unreadable(unreadable), Format::Json) => {
+                    json::write_finding(
+                        out,
+                        &report.document,
+                        &unreadable.side,
+                        &unreadable.finding,
+                    )?;
+                }
+                (Entry::Compared(compared), Format::Markdown)
+                    if compared.comparison.summary.body_changed
+                        || !compared.comparison.metadata.is_empty() =>
+                {
+                    write_pair(cli, &args.report, &compared.pair(&report.document), out)?;
+                }
+                (_, Format::Github) => {
+                    for finding in findings {
+                        github::write_annotation(out, path, finding)?;
+                    }
+                }
+                (_, Format::Text) => {
+                    for finding in findings.iter().filter(|f| f.severity != Severity::Off) {
+                        let role = if finding.severity == Severity::Error {
+                            Role::Error
+                        } else {
+                            Role::Warning
+                        };
+                        let line = finding
+                            .line
+                            .map(|line| format!(":{line}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "{}{line}: {} {}: {}",
+                            styles.paint(Role::Document, path),
+                            styles.paint(role, finding.severity.as_str()),
+                            finding.rule.as_str(),
+                            finding.message
+                        )?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
+    match format {
+        Format::Json => json::write_run_summary(out, &totals)?,
+        Format::Text => write_totals(out, &styles, &totals, "checked")?,
+        Format::Markdown | Format::Github => {}
+    }
+    Ok(if failing > 0 {
+        Outcome::Differences
+    } else {
+        walk_outcome(&totals)
+    })
+}
+
+/// Opens the source for `check`: git compares `--base..--head`; snapshots compare the
+/// snapshot named by `--base` (default: the one before last) with `--head` (default:
+/// the last).
+fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
+    let is_git = !args.source_args.snapshots
+        && (args.source_args.git
+            || briefdiff::load::detect(&args.source) == Some(briefdiff::load::SourceKind::Git));
+    if is_git {
+        let base = args.base.clone().unwrap_or_else(|| "HEAD~1".to_string());
+        let head = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
+        let mut opened = source::open(
+            &args.source,
+            &args.source_args,
+            cli.config.as_deref(),
+            Some(format!("{base}..{head}")),
+            args.paths.clone(),
+        )?;
+        // A briefing added after the base has nothing to be checked against.
+        opened.histories.retain(|history| {
+            history
+                .revisions
+                .first()
+                .is_some_and(|first| first.change == Change::Baseline)
+        });
+        return Ok(opened);
+    }
+    let mut opened = source::open(
+        &args.source,
+        &args.source_args,
+        cli.config.as_deref(),
+        None,
+        args.paths.clone(),
+    )?;
+    let mut names: Vec<&str> = opened
+        .histories
+        .iter()
+        .flat_map(|history| history.revisions.iter())
+        .filter_map(|revision| revision.origin.revision.as_deref())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let head = args
+        .head
+        .clone()
+        .or_else(|| names.last().map(|name| (*name).to_string()))
+        .context("the snapshots folder holds no briefings")?;
+    let base = args
+        .base
+        .clone()
+        .or_else(|| {
+            names
+                .iter()
+                .rev()
+                .find(|name| **name < head.as_str())
+                .map(|name| (*name).to_string())
+        })
+        .context("check needs two snapshots; this folder has one")?;
+    for name in [&base, &head] {
+        if !names.contains(&name.as_str()) {
+            anyhow::bail!("no snapshot named `{name}` in {}", args.source.display());
+        }
+    }
+    // Keep, per briefing, its latest revision at or before each of the two snapshots.
+    for history in &mut opened.histories {
+        let at = |name: &str| {
+            history
+                .revisions
+                .iter()
+                .rposition(|revision| revision.origin.revision.as_deref() <= Some(name))
+        };
+        history.revisions = match (at(&base), at(&head)) {
+            (Some(old), Some(new)) if old != new => {
+                vec![
+                    history.revisions[old].clone(),
+                    history.revisions[new].clone(),
+                ]
+            }
+            _ => Vec::new(),
+        };
+    }
+    opened
+        .histories
+        .retain(|history| !history.revisions.is_empty());
+    Ok(opened)
+}
+
+/// Full reports for every comparison (`audit`, `history`), grouped by briefing.
+fn report_walk(
+    cli: &Cli,
+    opened: &Opened,
+    source_args: &source::SourceArgs,
+    report_args: &ReportArgs,
+    pairs: PairSelection,
+    out: &mut impl Write,
+) -> anyhow::Result<Outcome> {
+    let styles = color::styles(cli.color);
+    let format = report_args.format;
+    let totals = walk_all(opened, source_args, pairs, |report| {
+        for entry in &report.entries {
+            match entry {
+                Entry::Compared(compared) => {
+                    let pair = compared.pair(&report.document);
+                    if format == Format::Github {
+                        for finding in &compared.comparison.findings {
+                            github::write_annotation(out, &compared.path, finding)?;
+                        }
+                    } else {
+                        write_pair(cli, report_args, &pair, out)?;
+                        if format == Format::Text {
+                            writeln!(out)?;
+                        }
+                    }
+                }
+                Entry::Unreadable(unreadable) => match format {
+                    Format::Json => json::write_finding(
+                        out,
+                        &report.document,
+                        &unreadable.side,
+                        &unreadable.finding,
+                    )?,
+                    Format::Github => {
+                        github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
+                    }
+                    Format::Text | Format::Markdown => writeln!(
+                        out,
+                        "{} {}\n",
+                        styles.paint(Role::Error, "parse-error:"),
+                        unreadable.finding.message
+                    )?,
+                },
+            }
+        }
+        Ok(())
+    })?;
+    match format {
+        Format::Json => json::write_run_summary(out, &totals)?,
+        Format::Text => write_totals(out, &styles, &totals, "audited")?,
+        Format::Markdown | Format::Github => {}
+    }
+    Ok(walk_outcome(&totals))
+}
+
+/// Walks every history, feeding each briefing's report to `each` and counting totals.
+fn walk_all<W>(
+    opened: &Opened,
+    source_args: &source::SourceArgs,
+    pairs: PairSelection,
+    mut each: W,
+) -> anyhow::Result<RunSummary>
+where
+    W: FnMut(&DocumentReport) -> std::io::Result<()>,
+{
+    let options = WalkOptions {
+        diff: DiffOptions {
+            config: opened.config.clone(),
+        },
+        jobs: source_args.jobs,
+        pairs,
+    };
+    let mut totals = RunSummary {
+        warnings: opened.skipped,
+        ..RunSummary::default()
+    };
+    let mut progress = Progress::new(opened.histories.len());
+    let result = walk::walk(
+        opened.archive.as_ref(),
+        &opened.histories,
+        &options,
+        |report| {
+            progress.tick();
+            totals.documents += 1;
+            for entry in &report.entries {
+                match entry {
+                    Entry::Compared(compared) => totals.add(&compared.comparison),
+                    Entry::Unreadable(unreadable) => {
+                        totals.errors += 1;
+                        if unreadable.finding.severity != Severity::Off {
+                            totals.add_finding(&unreadable.finding);
+                        }
+                    }
+                }
+            }
+            each(&report)
+        },
+    );
+    progress.finish();
+    match result {
+        Ok(()) => Ok(totals),
+        Err(walk::WalkError::Sink(error)) => Err(error.into()),
+        Err(error) => Err(anyhow::anyhow!(error.to_string())),
+    }
+}
+
+/// Exit 2 when something could not be read, so that a clean-looking report never hides a
+/// skipped revision.
+fn walk_outcome(totals: &RunSummary) -> Outcome {
+    if totals.errors > 0 || totals.warnings > 0 {
+        Outcome::Incomplete
+    } else {
+        Outcome::Success
+    }
+}
+
+fn write_totals(
+    out: &mut impl Write,
+    styles: &Styles,
+    totals: &RunSummary,
+    verb: &str,
+) -> std::io::Result<()> {
+    let mut line = format!(
+        "{verb} {} briefing{}: {} comparison{}, {} with substantive body changes",
+        totals.documents,
+        plural(totals.documents),
+        totals.comparisons,
+        plural(totals.comparisons),
+        totals.substantive
+    );
+    if !totals.findings.is_empty() {
+        let findings: Vec<String> = totals
+            .findings
+            .iter()
+            .map(|(rule, count)| format!("{count} {rule}"))
+            .collect();
+        line.push_str(&format!("; findings: {}", findings.join(", ")));
+    }
+    if totals.errors + totals.warnings > 0 {
+        line.push_str(&format!(
+            "; {} unreadable, {} skipped",
+            totals.errors, totals.warnings
+        ));
+    }
+    writeln!(out, "{}", styles.paint(Role::Heading, line))
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

@@ -1,0 +1,292 @@
+//! The command line, declared with clap's derive API. Completions and the man page are
+//! generated from these same definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use super::source::SourceArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  briefdiff diff old.md new.md                 compare two revisions of a briefing
+  briefdiff audit fixtures/demo-archive        every change in an archive, with findings
+  briefdiff check . --base origin/main --head HEAD --format github
+  briefdiff parse briefing.md --format json    the parsed blocks and turns";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "briefdiff",
+    version,
+    about = "Track how press-briefing transcripts change between revisions, turn by turn",
+    long_about = "Track how press-briefing transcripts change between revisions, turn by turn.\n\n\
+        briefdiff parses each revision into front matter and speaker turns, aligns the turns of \
+        two revisions, and reports edited answers, inserted, deleted and moved turns, speaker \
+        relabels and metadata changes, each classed cosmetic or substantive.",
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR is set or
+    /// TERM=dumb
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Config file (default: `.briefdiff.yaml` at the archive root or beside the inputs)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare two files, or two folders file by file
+    #[command(after_help = "\
+Examples:
+  briefdiff diff old.md new.md
+  briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --format markdown
+  briefdiff diff old.md new.md --format json --exit-code")]
+    Diff(DiffArgs),
+
+    /// One line per changed briefing per revision
+    #[command(after_help = "\
+Examples:
+  briefdiff log                                 the archive in the current folder
+  briefdiff log /path/to/archive v1.0..HEAD -- press-briefings/
+  briefdiff log fixtures/demo-archive --format json")]
+    Log(LogArgs),
+
+    /// Every revision of one briefing, each compared with the one before
+    #[command(after_help = "\
+Examples:
+  briefdiff history press-briefings/2022-06/2022-06-14-press-briefing.md
+  briefdiff history https://www.whitehouse.gov/briefing-room/press-briefings/2022/06/14/x/ --match url")]
+    History(HistoryArgs),
+
+    /// Every change in an archive, with findings
+    #[command(after_help = "\
+Examples:
+  briefdiff audit fixtures/demo-archive
+  briefdiff audit /path/to/archive --format json > audit.jsonl
+  briefdiff audit /path/to/archive --since 2023-01-01 --ignore-cosmetic")]
+    Audit(AuditArgs),
+
+    /// CI gate: compare base and head, exit 1 on findings at or above --fail-on
+    #[command(after_help = "\
+Examples:
+  briefdiff check . --base origin/main --head HEAD --format github
+  briefdiff check fixtures/demo-archive --fail-on warning
+  briefdiff check snapshots/ --base 2022-06-14 --head 2022-06-15")]
+    Check(CheckArgs),
+
+    /// Print the parsed structure of one file: front matter, blocks and turns
+    #[command(after_help = "\
+Examples:
+  briefdiff parse briefing.md
+  briefdiff parse briefing.md --format json | jq '.blocks[] | select(.kind == \"turn\")'")]
+    Parse(ParseArgs),
+
+    /// Print one block a line, for git's textconv
+    #[command(after_help = "\
+Examples:
+  echo '*.md diff=briefing' >> .gitattributes
+  git config diff.briefing.textconv 'briefdiff textconv'
+  git diff --word-diff")]
+    Textconv(TextconvArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A report for people, coloured on a terminal
+    Text,
+    /// JSON, schema version 1 (JSON Lines for commands that compare many pairs)
+    Json,
+    /// Markdown for a pull-request comment
+    Markdown,
+    /// GitHub Actions workflow annotations, one per finding
+    Github,
+}
+
+/// How comparisons are reported; shared by every command that compares.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Hide cosmetic changes (re-wraps, typography, markup) instead of dimming them; JSON
+    /// keeps them, flagged
+    #[arg(long)]
+    pub ignore_cosmetic: bool,
+
+    /// Unchanged blocks shown before each change in the text report
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub context: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old revision: a briefing file or a folder of them
+    pub old: PathBuf,
+    /// The new revision: a briefing file or a folder of them
+    pub new: PathBuf,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Exit with 1 when the two differ substantively
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// A git repository or a snapshots folder (default: the current folder)
+    pub source: Option<PathBuf>,
+    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    pub range: Option<String>,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per change: date, revision, path, digest
+    Text,
+    /// JSON Lines, one comparison a line, then a summary line
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The briefing: its path in the archive, or its URL with `--match url`
+    pub document: String,
+    /// A git repository or a snapshots folder (default: the current folder)
+    pub source: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A git repository or a snapshots folder
+    pub source: PathBuf,
+    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    pub range: Option<String>,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A git repository or a snapshots folder
+    pub source: PathBuf,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    /// The revision to compare from: a commit (default `HEAD~1`) or a snapshot name
+    /// (default: the one before last)
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// The revision to compare to: a commit (default `HEAD`) or a snapshot name (default:
+    /// the last)
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+
+    /// Exit 1 when a finding has this severity or a higher one
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// A briefing file
+    pub file: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+    pub format: ParseFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    /// An outline: line, kind, speaker and the start of each block
+    Text,
+    /// JSON, schema version 1
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TextconvArgs {
+    /// A briefing file (git passes a temporary copy)
+    pub file: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        let command = Cli::command();
+        for sub in command.get_subcommands() {
+            let help = sub
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                help.contains("briefdiff") || help.contains("git "),
+                "{} has no example",
+                sub.get_name()
+            );
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The binary's side: read argv and the environment, decide colour once, run a command,
+//! print errors as `error:` / `caused by:` / `hint:`, and turn the outcome into an exit
+//! code. Everything else is the library's.
+
+mod archive;
+mod args;
+mod color;
+mod diff;
+mod parse;
+mod progress;
+mod source;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+use args::Command;
+
+/// How a command ended, as the exit code tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: findings at or above `--fail-on`, or differences with `--exit-code`.
+    Differences,
+    /// Exit 2 after a full report: some revision could not be read or was skipped.
+    Incomplete,
+}
+
+/// Parses argv, runs the command and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout with exit 0, usage errors with 2.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = dispatch(&cli, &mut out).and_then(|outcome| {
+        out.flush()?;
+        Ok(outcome)
+    });
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Differences) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            report_error(&error);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::Diff(args) => diff::run(cli, args, out),
+        Command::Parse(args) => parse::run_parse(cli, args, out),
+        Command::Textconv(args) => parse::run_textconv(args, out),
+        Command::Log(args) => archive::run_log(cli, args, out),
+        Command::History(args) => archive::run_history(cli, args, out),
+        Command::Audit(args) => archive::run_audit(cli, args, out),
+        Command::Check(args) => archive::run_check(cli, args, out),
+    }
+}
+
+/// A reader that closed the pipe (`briefdiff audit … | head`) is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[allow(clippy::print_stderr)]
+fn report_error(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("caused by: {cause}");
+    }
+    if let Some(hint) = hint_for(error) {
+        eprintln!("hint: {hint}");
+    }
+}
+
+/// A next step for the errors where one helps.
+fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
+    use briefdiff::parse::{ParseError, ParseErrorKind};
+    for cause in error.chain() {
+        if let Some(load) = cause.downcast_ref::<briefdiff::load::LoadError>() {
+            return load.hint();
+        }
+        if let Some(parse) = cause.downcast_ref::<ParseError>() {
+            return match parse.kind {
+                ParseErrorKind::NulByte { .. } | ParseErrorKind::NotText => {
+                    Some("briefdiff reads Markdown briefings; this looks like a binary file")
+                }
+                ParseErrorKind::InvalidUtf8 { .. } => {
+                    Some("briefings are UTF-8; convert the file, e.g. with iconv")
+                }
+                ParseErrorKind::UnclosedFrontMatter => {
+                    Some("front matter starts with a `---` line and ends with another")
+                }
+                _ => None,
+            };
+        }
+        if let Some(io) = cause.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::NotFound
+        {
+            return Some("check the path; it is relative to the current folder");
+        }
+    }
+    None
+}
+
+/// Prints located warnings on stderr, one a line.
+#[allow(clippy::print_stderr)]
+pub(crate) fn warn(message: impl std::fmt::Display) {
+    eprintln!("warning: {message}");
+}

@@ -1,0 +1,194 @@
+//! A folder of briefing files on disk, as snapshots and pairs of folders see it: the
+//! `.md` files under it by relative path, and reading one file with a size bound.
+//!
+//! Symlinks are never followed (a snapshot must not reach outside itself, and a loop
+//! must not hang the walk): each one is a warning. Names that are not UTF-8 cannot be
+//! matched across snapshots or shown faithfully, so they are warnings too. Names starting
+//! with `.` (`.git`, editor files) and files not ending in `.md` are skipped silently.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{LoadError, LoadWarning, Locator, RevisionRef};
+use crate::model::Origin;
+use crate::parse::MAX_FILE_BYTES;
+
+/// The briefing files under one folder.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    /// Relative `/`-separated path → file on disk, sorted by path.
+    pub files: BTreeMap<String, PathBuf>,
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Lists the `.md` files under `root`. `revision` (a snapshot name) labels warnings.
+pub(crate) fn list(root: &Path, revision: Option<&str>) -> Result<Listing, LoadError> {
+    let mut listing = Listing::default();
+    // An explicit stack rather than recursion: deep trees cannot overflow, and sorted
+    // output comes from the BTreeMap, not from the visit order.
+    let mut pending = vec![(root.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = pending.pop() {
+        let entries = fs::read_dir(&dir).map_err(|error| LoadError::Io {
+            path: dir.clone(),
+            message: error.to_string(),
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|error| LoadError::Io {
+                path: dir.clone(),
+                message: error.to_string(),
+            })?;
+            let raw_name = entry.file_name();
+            let Some(name) = raw_name.to_str() else {
+                let shown = format!("{prefix}{}", raw_name.to_string_lossy());
+                listing.warnings.push(LoadWarning::new(
+                    revision,
+                    Some(&shown),
+                    "file name is not UTF-8: skipped",
+                ));
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            // `DirEntry::file_type` does not follow symlinks.
+            let file_type = entry.file_type().map_err(|error| LoadError::Io {
+                path: entry.path(),
+                message: error.to_string(),
+            })?;
+            if file_type.is_symlink() {
+                listing.warnings.push(LoadWarning::new(
+                    revision,
+                    Some(&relative),
+                    "symlink not followed",
+                ));
+            } else if file_type.is_dir() {
+                pending.push((entry.path(), format!("{relative}/")));
+            } else if file_type.is_file() && name.ends_with(".md") {
+                listing.files.insert(relative, entry.path());
+            }
+        }
+    }
+    Ok(listing)
+}
+
+/// True when `path` is selected by `prefixes` (all paths when there are none): equal to
+/// one, or inside one taken as a folder.
+pub(crate) fn selected(path: &str, prefixes: &[String]) -> bool {
+    prefixes.is_empty()
+        || prefixes.iter().any(|prefix| {
+            let prefix = prefix.trim_end_matches('/');
+            prefix.is_empty()
+                || path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+/// [`super::Archive::read`] for sources made of files.
+pub(crate) fn read_revision(revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
+    match &revision.locator {
+        Locator::File(path) => read_limited(path, &revision.origin),
+        Locator::Absent => Err(LoadError::Absent {
+            origin: revision.origin.clone(),
+        }),
+        Locator::Blob(id) => Err(LoadError::Read {
+            origin: revision.origin.clone(),
+            message: format!("blob {id} does not belong to this source"),
+        }),
+    }
+}
+
+/// Reads a file, refusing one larger than the parser accepts before reading it.
+pub(crate) fn read_limited(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
+    let io_error = |error: std::io::Error| LoadError::Read {
+        origin: origin.clone(),
+        message: error.to_string(),
+    };
+    let file = fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(LoadError::TooLarge {
+            origin: origin.clone(),
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // `take` guards against a file that grows between `metadata` and `read`.
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            origin: origin.clone(),
+            size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Joins a path as the user gave it with a relative `/`-separated path, for labels.
+pub(crate) fn join_label(base: &Path, relative: &str) -> String {
+    let base = base.to_string_lossy();
+    let base = base.trim_end_matches('/');
+    format!("{base}/{relative}")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn selected_matches_files_and_folders_not_name_prefixes() {
+        let specs = vec!["press-briefings/".to_string(), "a/b.md".to_string()];
+        assert!(selected("press-briefings/2022-04/x.md", &specs));
+        assert!(selected("a/b.md", &specs));
+        assert!(!selected("press-briefings-old/x.md", &specs));
+        assert!(!selected("a/b.mdx", &specs));
+        assert!(selected("anything.md", &[]));
+    }
+
+    #[test]
+    fn lists_md_files_only_and_warns_on_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("sub/deeper")).unwrap();
+        fs::create_dir_all(dir.path().join(".hidden")).unwrap();
+        fs::write(dir.path().join("sub/deeper/a.md"), "a").unwrap();
+        fs::write(dir.path().join("b.md"), "b").unwrap();
+        fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        fs::write(dir.path().join(".hidden/c.md"), "c").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("b.md"), dir.path().join("link.md")).unwrap();
+
+        let listing = list(dir.path(), Some("snap")).unwrap();
+        let paths: Vec<&str> = listing.files.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["b.md", "sub/deeper/a.md"]);
+        assert_eq!(listing.warnings.len(), 1);
+        assert_eq!(
+            listing.warnings[0].to_string(),
+            "snap:link.md: symlink not followed"
+        );
+    }
+
+    #[test]
+    fn read_limited_reads_small_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        fs::write(&path, "hello").unwrap();
+        let bytes = read_limited(&path, &Origin::file("a.md")).unwrap();
+        assert_eq!(bytes, b"hello");
+        let missing = read_limited(&dir.path().join("nope.md"), &Origin::file("nope.md"));
+        assert!(matches!(missing, Err(LoadError::Read { .. })));
+    }
+
+    #[test]
+    fn join_label_keeps_the_given_base() {
+        assert_eq!(join_label(Path::new("old/"), "a/b.md"), "old/a/b.md");
+        assert_eq!(join_label(Path::new("./old"), "b.md"), "./old/b.md");
+    }
+}

@@ -1,0 +1,762 @@
+//! A git repository as a source of revisions; the only file that touches git2.
+//!
+//! The scan is one first-parent revwalk over the range, oldest first, comparing each
+//! commit's tree with its first parent's. The comparison walks the two trees itself and
+//! skips every sub-tree whose id is unchanged, so a commit costs what it changed, not
+//! the size of the archive, and no blob is loaded. Rename detection, which loads blobs,
+//! runs (through libgit2's diff) only for commits that both add and delete files: the
+//! real archive has none, so its scan never pays for it.
+//!
+//! Decisions, each forced by the data or the contract:
+//! - **First parent only.** The walk follows the first parent (`git log --first-parent`),
+//!   so a merge counts once, as the diff it made to the main line. Walking side branches
+//!   too would interleave two lines of edits in one history and make a change look
+//!   reverted and redone (the real archive's one merge brings in a branch that added
+//!   two files the main line had also added).
+//! - **Revisions.** A briefing's revisions are the blobs of the commits that changed it,
+//!   in walk order; a blob that comes back is kept each time. A pure move (same blob) is
+//!   not a revision, but the history follows it and takes the new path as its document.
+//! - **Deletion** ends a history; a later add at the same path continues it with a
+//!   [`Change::Added`] revision.
+//! - **Ranges and `--since`/`--until`** select commits; a file whose first change in the
+//!   selection is a modification gets a [`Change::Baseline`] revision (its blob in the
+//!   parent) so that first change is compared with something.
+//! - **Damage is a warning**: a parent missing from a shallow clone (the commit's files
+//!   read as added), a missing tree (the commit is skipped), a missing blob (that
+//!   revision is skipped), a submodule (not followed), a symlink named `*.md`.
+//!
+//! The repository is opened read-only in effect: nothing here writes (no index, no
+//! refs, no lock files), and git environment variables are not read.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use git2::{
+    Commit, Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Odb, Oid, Pathspec,
+    PathspecFlags, Repository, RepositoryOpenFlags, Revwalk, Sort, Tree, TreeEntry,
+};
+
+use super::{
+    Archive, Change, History, LoadError, LoadWarning, Locator, RevisionRef, Scan, ScanOptions,
+};
+use crate::model::Origin;
+use crate::parse::MAX_FILE_BYTES;
+
+/// A git repository, working tree or bare.
+pub struct GitArchive {
+    /// The git directory, for opening more handles.
+    git_dir: PathBuf,
+    /// Handles for [`Archive::read`]: a `Repository` is `Send` but not `Sync`, so each
+    /// reading thread borrows one and gives it back. The pool grows to the number of
+    /// threads that read at once and no further.
+    pool: Mutex<Vec<Repository>>,
+}
+
+impl GitArchive {
+    /// Opens the repository at `path` (its working tree, its `.git`, or a bare
+    /// repository) without searching parent folders.
+    pub fn open(path: &Path) -> Result<GitArchive, LoadError> {
+        // libgit2 re-hashes every object it reads (SHA-1 with collision detection): 25%
+        // of the time to read every blob of the real archive. git itself does not
+        // (`git cat-file --batch`), and nothing here writes objects, so turn it off. This
+        // is a process-wide libgit2 setting; git2 is used nowhere else in the crate.
+        static HASH_CHECK_OFF: std::sync::Once = std::sync::Once::new();
+        HASH_CHECK_OFF.call_once(|| git2::opts::strict_hash_verification(false));
+        let repo = open_repository(path)?;
+        Ok(GitArchive {
+            git_dir: repo.path().to_path_buf(),
+            pool: Mutex::new(vec![repo]),
+        })
+    }
+
+    /// Runs `f` with a repository handle from the pool.
+    fn with_repository<T>(
+        &self,
+        f: impl FnOnce(&Repository) -> Result<T, LoadError>,
+    ) -> Result<T, LoadError> {
+        // A poisoned pool only means another reader panicked; the handles are still fine.
+        let pooled = self
+            .pool
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        let repo = match pooled {
+            Some(repo) => repo,
+            None => open_repository(&self.git_dir)?,
+        };
+        let result = f(&repo);
+        self.pool
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(repo);
+        result
+    }
+}
+
+impl std::fmt::Debug for GitArchive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitArchive")
+            .field("git_dir", &self.git_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// True when `path` opens as a git repository (used by source detection).
+pub(crate) fn is_repository(path: &Path) -> bool {
+    open_repository(path).is_ok()
+}
+
+fn open_repository(path: &Path) -> Result<Repository, LoadError> {
+    // NO_SEARCH: the user named this folder, not one of its parents. Without FROM_ENV,
+    // GIT_DIR and friends are ignored: the library does not read the environment.
+    Repository::open_ext(
+        path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+    .map_err(|error| LoadError::Open {
+        path: path.to_path_buf(),
+        message: error.message().to_string(),
+    })
+}
+
+impl Archive for GitArchive {
+    fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError> {
+        self.with_repository(|repo| Scanner::new(repo, options)?.run())
+    }
+
+    fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
+        let Locator::Blob(id) = &revision.locator else {
+            return super::folder::read_revision(revision);
+        };
+        let read_error = |message: String| LoadError::Read {
+            origin: revision.origin.clone(),
+            message,
+        };
+        let oid = Oid::from_str(id).map_err(|error| read_error(error.message().to_string()))?;
+        self.with_repository(|repo| {
+            let odb = repo
+                .odb()
+                .map_err(|error| read_error(error.message().to_string()))?;
+            // The header gives the size without inflating the object, so a huge blob
+            // is refused before it is read.
+            let (size, kind) = odb.read_header(oid).map_err(|_| LoadError::MissingObject {
+                origin: revision.origin.clone(),
+                id: id.clone(),
+            })?;
+            if kind != ObjectType::Blob {
+                return Err(read_error(format!("object {id} is a {kind}, not a blob")));
+            }
+            if size > MAX_FILE_BYTES {
+                return Err(LoadError::TooLarge {
+                    origin: revision.origin.clone(),
+                    size: size as u64,
+                    limit: MAX_FILE_BYTES,
+                });
+            }
+            let object = odb.read(oid).map_err(|_| LoadError::MissingObject {
+                origin: revision.origin.clone(),
+                id: id.clone(),
+            })?;
+            Ok(object.data().to_vec())
+        })
+    }
+}
+
+/// The state of one scan.
+struct Scanner<'repo> {
+    repo: &'repo Repository,
+    options: &'repo ScanOptions,
+    pathspec: Option<Pathspec>,
+    odb: Odb<'repo>,
+    histories: Vec<History>,
+    /// Path → history index, for files present after the last commit seen.
+    live: HashMap<String, usize>,
+    /// Path → history index, for files deleted since; an add at the path revives it.
+    deleted: HashMap<String, usize>,
+    warnings: Vec<LoadWarning>,
+}
+
+/// One file's side of a delta, reduced to what the scan needs.
+struct Side {
+    path: String,
+    id: Oid,
+    mode: FileMode,
+}
+
+impl<'repo> Scanner<'repo> {
+    fn new(repo: &'repo Repository, options: &'repo ScanOptions) -> Result<Self, LoadError> {
+        let pathspec = if options.pathspecs.is_empty() {
+            None
+        } else {
+            let spec =
+                Pathspec::new(options.pathspecs.iter()).map_err(|error| LoadError::Open {
+                    path: repo.path().to_path_buf(),
+                    message: format!("bad pathspec: {}", error.message()),
+                })?;
+            Some(spec)
+        };
+        let odb = repo.odb().map_err(|error| LoadError::Open {
+            path: repo.path().to_path_buf(),
+            message: error.message().to_string(),
+        })?;
+        Ok(Scanner {
+            repo,
+            options,
+            pathspec,
+            odb,
+            histories: Vec::new(),
+            live: HashMap::new(),
+            deleted: HashMap::new(),
+            warnings: Vec::new(),
+        })
+    }
+
+    fn run(mut self) -> Result<Scan, LoadError> {
+        let Some(walk) = self.revwalk()? else {
+            return Ok(Scan {
+                histories: Vec::new(),
+                warnings: self.warnings,
+            });
+        };
+        for step in walk {
+            match step {
+                Ok(oid) => self.commit(oid),
+                // libgit2 reports an unreadable commit in the walk; the commits it could
+                // read still come, so say which one failed and go on.
+                Err(error) => self.warnings.push(LoadWarning::new(
+                    None,
+                    None,
+                    format!("history walk: {}", error.message()),
+                )),
+            }
+        }
+        Ok(self.finish())
+    }
+
+    /// The revwalk over the range, or `None` for a repository with no commits.
+    fn revwalk(&mut self) -> Result<Option<Revwalk<'repo>>, LoadError> {
+        let range_error = |range: &str, error: git2::Error| LoadError::Range {
+            range: range.to_string(),
+            message: error.message().to_string(),
+        };
+        let mut walk = self.repo.revwalk().map_err(|error| LoadError::Open {
+            path: self.repo.path().to_path_buf(),
+            message: error.message().to_string(),
+        })?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+            .and_then(|()| walk.simplify_first_parent())
+            .map_err(|error| range_error("HEAD", error))?;
+        match &self.options.range {
+            None => {
+                if self.repo.head().is_err() {
+                    self.warnings.push(LoadWarning::new(
+                        None,
+                        None,
+                        "HEAD has no commits: nothing to scan",
+                    ));
+                    return Ok(None);
+                }
+                walk.push_head()
+                    .map_err(|error| range_error("HEAD", error))?;
+            }
+            Some(range) => {
+                let spec = self
+                    .repo
+                    .revparse(range)
+                    .map_err(|error| range_error(range, error))?;
+                if spec.mode().contains(git2::RevparseMode::MERGE_BASE) {
+                    return Err(LoadError::Range {
+                        range: range.clone(),
+                        message: "symmetric difference `A...B` is not supported".into(),
+                    });
+                }
+                match (spec.from(), spec.to()) {
+                    (Some(from), Some(to)) => {
+                        walk.hide(from.id())
+                            .and_then(|()| walk.push(to.id()))
+                            .map_err(|error| range_error(range, error))?;
+                    }
+                    (Some(only), None) | (None, Some(only)) => {
+                        walk.push(only.id())
+                            .map_err(|error| range_error(range, error))?;
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        Ok(Some(walk))
+    }
+
+    fn in_window(&self, time: i64) -> bool {
+        self.options.since.is_none_or(|since| time >= since)
+            && self.options.until.is_none_or(|until| time <= until)
+    }
+
+    fn commit(&mut self, oid: Oid) {
+        let commit_id = oid.to_string();
+        let commit = match self.repo.find_commit(oid) {
+            Ok(commit) => commit,
+            Err(error) => {
+                let message = format!("commit cannot be read: {}", error.message());
+                self.warn(&commit_id, None, message);
+                return;
+            }
+        };
+        let time = commit.time().seconds();
+        if !self.in_window(time) {
+            return;
+        }
+        let tree = match commit.tree() {
+            Ok(tree) => tree,
+            Err(error) => {
+                let message = format!("tree cannot be read, commit skipped: {}", error.message());
+                self.warn(&commit_id, None, message);
+                return;
+            }
+        };
+        let parent = self.first_parent(&commit, &commit_id);
+        let parent_tree = match parent.as_ref().map(Commit::tree).transpose() {
+            Ok(tree) => tree,
+            Err(error) => {
+                let message = format!(
+                    "parent's tree cannot be read, commit skipped: {}",
+                    error.message()
+                );
+                self.warn(&commit_id, None, message);
+                return;
+            }
+        };
+
+        let deltas = match changes(self.repo, parent_tree.as_ref(), &tree) {
+            Ok(deltas) => deltas,
+            Err(error) => {
+                let message = format!("diff failed, commit skipped: {}", error.message());
+                self.warn(&commit_id, None, message);
+                return;
+            }
+        };
+
+        let subject = commit
+            .summary_bytes()
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+        let stamp = Stamp {
+            commit: &commit_id,
+            time,
+            subject: subject.as_deref(),
+            parent: parent.as_ref(),
+        };
+        for delta in deltas {
+            match delta {
+                FileChange::Added(new) => self.added(&stamp, &new),
+                FileChange::Modified(old, new) => self.modified(&stamp, &old, &new),
+                FileChange::Deleted(old) => self.deleted(&stamp, old),
+                FileChange::Renamed(old, new) => self.renamed(&stamp, old, &new),
+            }
+        }
+    }
+
+    /// The first parent, or `None` for a root commit. A parent that the commit names but
+    /// the repository lacks (a shallow clone's boundary, or damage) is a warning, and
+    /// the commit is then read as a root: its files count as added.
+    fn first_parent(&mut self, commit: &Commit<'repo>, commit_id: &str) -> Option<Commit<'repo>> {
+        if commit.parent_count() > 0 {
+            match commit.parent(0) {
+                Ok(parent) => return Some(parent),
+                Err(error) => {
+                    let message = format!(
+                        "first parent cannot be read ({}): files in this commit are read as added",
+                        error.message()
+                    );
+                    self.warn(commit_id, None, message);
+                    return None;
+                }
+            }
+        }
+        // libgit2 applies a shallow clone's grafts, so a boundary commit reports no
+        // parents; its raw header still names them.
+        let header = commit.raw_header_bytes();
+        let names_parent = header
+            .split(|&byte| byte == b'\n')
+            .any(|line| line.starts_with(b"parent "));
+        if names_parent {
+            self.warn(
+                commit_id,
+                None,
+                "parent missing (shallow clone): files in this commit are read as added",
+            );
+        }
+        None
+    }
+
+    /// True when `path` is a briefing for this scan. Pathspecs are applied at the end,
+    /// over every path a history had, so that moves are followed across them.
+    fn is_briefing(path: &str) -> bool {
+        path.ends_with(".md")
+    }
+
+    fn in_pathspec(&self, path: &str) -> bool {
+        self.pathspec
+            .as_ref()
+            .is_none_or(|spec| spec.matches_path(Path::new(path), PathspecFlags::DEFAULT))
+    }
+
+    fn warn(&mut self, commit: &str, path: Option<&str>, message: impl Into<String>) {
+        if path.is_none_or(|path| self.in_pathspec(path)) {
+            self.warnings
+                .push(LoadWarning::new(Some(commit), path, message));
+        }
+    }
+
+    /// Whether `side` holds a briefing's content; warns about the kinds that never do.
+    fn usable(&mut self, stamp: &Stamp<'_, 'repo>, side: &Side) -> bool {
+        match side.mode {
+            FileMode::Commit => {
+                self.warn(stamp.commit, Some(&side.path), "submodule not followed");
+                false
+            }
+            _ if !Self::is_briefing(&side.path) => false,
+            FileMode::Link => {
+                self.warn(stamp.commit, Some(&side.path), "symlink not followed");
+                false
+            }
+            FileMode::Blob | FileMode::BlobExecutable | FileMode::BlobGroupWritable => {
+                if self.odb.exists(side.id) {
+                    true
+                } else {
+                    let message = format!("blob {} is missing: revision skipped", side.id);
+                    self.warn(stamp.commit, Some(&side.path), message);
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn added(&mut self, stamp: &Stamp<'_, 'repo>, new: &Side) {
+        if !self.usable(stamp, new) {
+            return;
+        }
+        let index = match self.live.get(&new.path) {
+            Some(&index) => index,
+            None => {
+                let index = match self.deleted.remove(&new.path) {
+                    Some(index) => index,
+                    None => self.new_history(&new.path),
+                };
+                self.live.insert(new.path.clone(), index);
+                index
+            }
+        };
+        let revision = stamp.revision(new, Change::Added);
+        self.histories[index].revisions.push(revision);
+    }
+
+    fn modified(&mut self, stamp: &Stamp<'_, 'repo>, old: &Side, new: &Side) {
+        if old.id == new.id || !self.usable(stamp, new) {
+            return;
+        }
+        let index = self.tracked(stamp, old, &new.path);
+        let revision = stamp.revision(new, Change::Modified);
+        self.histories[index].revisions.push(revision);
+    }
+
+    fn deleted(&mut self, _stamp: &Stamp<'_, 'repo>, old: Side) {
+        if let Some(index) = self.live.remove(&old.path) {
+            self.deleted.insert(old.path, index);
+        }
+    }
+
+    fn renamed(&mut self, stamp: &Stamp<'_, 'repo>, old: Side, new: &Side) {
+        if !Self::is_briefing(&old.path) {
+            // A file that becomes a briefing by its move starts here.
+            return self.added(stamp, new);
+        }
+        if !self.usable(stamp, new) {
+            return self.deleted(stamp, old);
+        }
+        let index = self.tracked(stamp, &old, &old.path);
+        self.live.remove(&old.path);
+        self.live.insert(new.path.clone(), index);
+        self.histories[index].document.clone_from(&new.path);
+        if old.id != new.id {
+            let change = Change::Renamed { from: old.path };
+            let revision = stamp.revision(new, change);
+            self.histories[index].revisions.push(revision);
+        }
+    }
+
+    /// The history of the file that had `old` before this commit. A file first seen
+    /// changing (the range or window starts after its add) gets a history whose first
+    /// revision is a baseline: the blob it had in the parent.
+    fn tracked(&mut self, stamp: &Stamp<'_, 'repo>, old: &Side, path: &str) -> usize {
+        if let Some(&index) = self.live.get(path) {
+            return index;
+        }
+        let index = self.new_history(path);
+        self.live.insert(path.to_string(), index);
+        if let Some(parent) = stamp.parent {
+            let parent_id = parent.id().to_string();
+            let present = self.odb.exists(old.id);
+            if present {
+                let subject = parent
+                    .summary_bytes()
+                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+                self.histories[index].revisions.push(RevisionRef {
+                    origin: Origin::at_revision(old.path.clone(), parent_id),
+                    time: Some(parent.time().seconds()),
+                    subject,
+                    change: Change::Baseline,
+                    locator: Locator::Blob(old.id.to_string()),
+                });
+            }
+        }
+        index
+    }
+
+    fn new_history(&mut self, path: &str) -> usize {
+        self.histories.push(History {
+            document: path.to_string(),
+            revisions: Vec::new(),
+        });
+        self.histories.len() - 1
+    }
+
+    fn finish(self) -> Scan {
+        let pathspec = self.pathspec;
+        let mut histories: Vec<History> = self
+            .histories
+            .into_iter()
+            .filter(|history| !history.revisions.is_empty())
+            .filter(|history| {
+                pathspec.as_ref().is_none_or(|spec| {
+                    history.revisions.iter().any(|revision| {
+                        spec.matches_path(Path::new(&revision.origin.path), PathspecFlags::DEFAULT)
+                    })
+                })
+            })
+            .collect();
+        // Stable: two histories ending under one path (a move onto a deleted file's
+        // path) keep the order in which they began.
+        histories.sort_by(|a, b| a.document.cmp(&b.document));
+        Scan {
+            histories,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// The commit a delta belongs to, shared by the revisions it yields.
+struct Stamp<'a, 'repo> {
+    commit: &'a str,
+    time: i64,
+    subject: Option<&'a str>,
+    parent: Option<&'a Commit<'repo>>,
+}
+
+impl Stamp<'_, '_> {
+    fn revision(&self, side: &Side, change: Change) -> RevisionRef {
+        RevisionRef {
+            origin: Origin::at_revision(side.path.clone(), self.commit),
+            time: Some(self.time),
+            subject: self.subject.map(str::to_string),
+            change,
+            locator: Locator::Blob(side.id.to_string()),
+        }
+    }
+}
+
+fn side(file: &git2::DiffFile<'_>) -> Side {
+    // git paths are bytes; the archive's are UTF-8, and a lossy name still reads the
+    // right blob (the locator is the blob id, not the path).
+    Side {
+        path: String::from_utf8_lossy(file.path_bytes().unwrap_or_default()).into_owned(),
+        id: file.id(),
+        mode: file.mode(),
+    }
+}
+
+/// One file changed by a commit.
+enum FileChange {
+    Added(Side),
+    Modified(Side, Side),
+    Deleted(Side),
+    Renamed(Side, Side),
+}
+
+/// The files a commit changed against its parent's tree (`None` for a root commit).
+///
+/// libgit2's tree-to-tree diff visits every entry of both trees (14 s over the real
+/// archive's 2,192 commits of ~7,600 files, against 1.5 s for `git log -p`), so the
+/// common case walks the two trees itself and skips every sub-tree whose id did not
+/// change, like git does. Only a commit that both adds and deletes files could hold a
+/// move, and only such a commit goes through libgit2's diff with rename detection.
+fn changes(
+    repo: &Repository,
+    parent: Option<&Tree<'_>>,
+    tree: &Tree<'_>,
+) -> Result<Vec<FileChange>, git2::Error> {
+    let mut deltas = Vec::new();
+    diff_trees(repo, parent, Some(tree), "", &mut deltas)?;
+    let adds = deltas
+        .iter()
+        .any(|delta| matches!(delta, FileChange::Added(_)));
+    let deletes = deltas
+        .iter()
+        .any(|delta| matches!(delta, FileChange::Deleted(_)));
+    if !(adds && deletes) {
+        return Ok(deltas);
+    }
+
+    let mut options = DiffOptions::new();
+    // Deltas only: no binary sniffing (it would load every changed blob).
+    options.skip_binary_check(true).include_typechange(true);
+    let mut diff = repo.diff_tree_to_tree(parent, Some(tree), Some(&mut options))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let mut deltas = Vec::new();
+    for delta in diff.deltas() {
+        let (old, new) = (side(&delta.old_file()), side(&delta.new_file()));
+        match delta.status() {
+            Delta::Added => deltas.push(FileChange::Added(new)),
+            Delta::Modified => deltas.push(FileChange::Modified(old, new)),
+            Delta::Deleted => deltas.push(FileChange::Deleted(old)),
+            Delta::Renamed => deltas.push(FileChange::Renamed(old, new)),
+            Delta::Typechange => {
+                deltas.push(FileChange::Deleted(old));
+                deltas.push(FileChange::Added(new));
+            }
+            _ => {}
+        }
+    }
+    Ok(deltas)
+}
+
+/// Appends the differences between two trees under `prefix`. Tree entries are sorted in
+/// git's order (a sub-tree's name compares as if it ended in `/`), so one merge pass
+/// pairs them.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: Option<&Tree<'_>>,
+    prefix: &str,
+    out: &mut Vec<FileChange>,
+) -> Result<(), git2::Error> {
+    let old_entries: Vec<TreeEntry<'_>> = old.map(|tree| tree.iter().collect()).unwrap_or_default();
+    let new_entries: Vec<TreeEntry<'_>> = new.map(|tree| tree.iter().collect()).unwrap_or_default();
+    let (mut i, mut j) = (0, 0);
+    while i < old_entries.len() || j < new_entries.len() {
+        let order = match (old_entries.get(i), new_entries.get(j)) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => Ordering::Less,
+            (None, _) => Ordering::Greater,
+        };
+        match order {
+            Ordering::Less => {
+                one_side(repo, &old_entries[i], prefix, true, out)?;
+                i += 1;
+            }
+            Ordering::Greater => {
+                one_side(repo, &new_entries[j], prefix, false, out)?;
+                j += 1;
+            }
+            Ordering::Equal => {
+                let (a, b) = (&old_entries[i], &new_entries[j]);
+                if a.id() != b.id() || a.filemode() != b.filemode() {
+                    let (a_mode, b_mode) = (mode(a), mode(b));
+                    if a_mode == FileMode::Tree {
+                        let path = format!("{prefix}{}/", name(a));
+                        let (a_tree, b_tree) = (repo.find_tree(a.id())?, repo.find_tree(b.id())?);
+                        diff_trees(repo, Some(&a_tree), Some(&b_tree), &path, out)?;
+                    } else if kind_class(a_mode) == kind_class(b_mode) {
+                        out.push(FileChange::Modified(
+                            entry_side(a, prefix),
+                            entry_side(b, prefix),
+                        ));
+                    } else {
+                        out.push(FileChange::Deleted(entry_side(a, prefix)));
+                        out.push(FileChange::Added(entry_side(b, prefix)));
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An entry present on one side only: a whole sub-tree added or deleted, or one file.
+fn one_side(
+    repo: &Repository,
+    entry: &TreeEntry<'_>,
+    prefix: &str,
+    deleted: bool,
+    out: &mut Vec<FileChange>,
+) -> Result<(), git2::Error> {
+    if mode(entry) == FileMode::Tree {
+        let tree = repo.find_tree(entry.id())?;
+        let path = format!("{prefix}{}/", name(entry));
+        let (old, new) = if deleted {
+            (Some(&tree), None)
+        } else {
+            (None, Some(&tree))
+        };
+        return diff_trees(repo, old, new, &path, out);
+    }
+    let side = entry_side(entry, prefix);
+    out.push(if deleted {
+        FileChange::Deleted(side)
+    } else {
+        FileChange::Added(side)
+    });
+    Ok(())
+}
+
+fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
+    let slash = |entry: &TreeEntry<'_>| -> &'static [u8] {
+        if mode(entry) == FileMode::Tree {
+            b"/"
+        } else {
+            b""
+        }
+    };
+    let a_key = a.name_bytes().iter().chain(slash(a));
+    a_key.cmp(b.name_bytes().iter().chain(slash(b)))
+}
+
+fn name<'a>(entry: &'a TreeEntry<'_>) -> std::borrow::Cow<'a, str> {
+    String::from_utf8_lossy(entry.name_bytes())
+}
+
+fn entry_side(entry: &TreeEntry<'_>, prefix: &str) -> Side {
+    Side {
+        path: format!("{prefix}{}", name(entry)),
+        id: entry.id(),
+        mode: mode(entry),
+    }
+}
+
+fn mode(entry: &TreeEntry<'_>) -> FileMode {
+    match entry.filemode() {
+        0o040000 => FileMode::Tree,
+        0o100644 => FileMode::Blob,
+        0o100755 => FileMode::BlobExecutable,
+        0o100664 => FileMode::BlobGroupWritable,
+        0o120000 => FileMode::Link,
+        0o160000 => FileMode::Commit,
+        _ => FileMode::Unreadable,
+    }
+}
+
+/// Blobs of any mode are one kind; a change between kinds is a type change.
+fn kind_class(mode: FileMode) -> u8 {
+    match mode {
+        FileMode::Blob | FileMode::BlobExecutable | FileMode::BlobGroupWritable => 0,
+        FileMode::Link => 1,
+        FileMode::Commit => 2,
+        FileMode::Tree => 3,
+        FileMode::Unreadable => 4,
+    }
+}

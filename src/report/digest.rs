@@ -1,0 +1,186 @@
+//! One-line digests of a comparison, as `log` prints them:
+//! `modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR`.
+
+use crate::diff::{BodyChange, ChangeKind, Comparison, MetaChangeKind};
+use crate::model::BlockKind;
+
+/// A signed duration the way people say it: `+1 h 45 min`, `-3 d 2 h`, `+30 s`.
+///
+/// Seconds are dropped once the shift is over an hour: nobody reads them there.
+pub fn format_shift(seconds: i64) -> String {
+    if seconds == 0 {
+        return "±0 s".to_string();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let total = seconds.unsigned_abs();
+    let (days, hours) = (total / 86_400, total % 86_400 / 3_600);
+    let (minutes, secs) = (total % 3_600 / 60, total % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} d"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if minutes > 0 && days == 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if secs > 0 && total < 3_600 {
+        parts.push(format!("{secs} s"));
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
+/// The comparison in one line; `no change` when there is nothing to say.
+pub fn digest(comparison: &Comparison) -> String {
+    let mut parts = Vec::new();
+
+    let mut cosmetic_keys = 0;
+    for change in &comparison.metadata {
+        if change.cosmetic {
+            cosmetic_keys += 1;
+            continue;
+        }
+        parts.push(match (change.change, change.shift_seconds) {
+            (_, Some(shift)) => format!("{} {}", change.key, format_shift(shift)),
+            (MetaChangeKind::Added, _) => format!("{} added", change.key),
+            (MetaChangeKind::Removed, _) => format!("{} removed", change.key),
+            _ => format!("{} changed", change.key),
+        });
+    }
+
+    let substantive: Vec<&BodyChange> = comparison
+        .body
+        .iter()
+        .filter(|change| !change.cosmetic)
+        .collect();
+    for kind in [
+        ChangeKind::Edited,
+        ChangeKind::Inserted,
+        ChangeKind::Deleted,
+        ChangeKind::Moved,
+        ChangeKind::Split,
+        ChangeKind::Merged,
+    ] {
+        let changes: Vec<&&BodyChange> = substantive.iter().filter(|c| c.kind == kind).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let noun = block_noun(changes.iter().map(|change| change.block), changes.len());
+        let deleted: usize = changes.iter().map(|change| change.words_deleted).sum();
+        let inserted: usize = changes.iter().map(|change| change.words_inserted).sum();
+        let words = if kind == ChangeKind::Edited {
+            format!(" (+{inserted} -{deleted} words)")
+        } else {
+            String::new()
+        };
+        parts.push(format!("{} {noun} {}{words}", changes.len(), kind.as_str()));
+    }
+    for change in substantive
+        .iter()
+        .filter(|change| change.kind == ChangeKind::Relabeled)
+    {
+        parts.push(format!(
+            "{}→{}",
+            change.old_speaker.as_deref().unwrap_or("?"),
+            change.new_speaker.as_deref().unwrap_or("?")
+        ));
+    }
+
+    let cosmetic_blocks = comparison.body.len() - substantive.len();
+    if cosmetic_blocks > 0 || cosmetic_keys > 0 {
+        let total = cosmetic_blocks + cosmetic_keys;
+        parts.push(format!(
+            "{total} cosmetic change{}",
+            if total == 1 { "" } else { "s" }
+        ));
+    }
+    if comparison.summary.bailout {
+        parts.push("too large to diff word by word".to_string());
+    }
+    if parts.is_empty() {
+        "no change".to_string()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// `turn`, `turns`, `paragraphs`, or `blocks` when the kinds are mixed.
+fn block_noun(kinds: impl Iterator<Item = BlockKind>, count: usize) -> String {
+    let mut kinds = kinds.peekable();
+    let first = kinds.peek().copied();
+    let all_same = kinds.all(|kind| Some(kind) == first);
+    let noun = match first {
+        Some(kind) if all_same => kind.as_str(),
+        _ => "block",
+    };
+    if count == 1 {
+        noun.to_string()
+    } else {
+        format!("{noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{MetaChange, Summary};
+    use crate::model::MetaValue;
+
+    #[test]
+    fn shifts_read_like_speech() {
+        assert_eq!(format_shift(6_300), "+1 h 45 min");
+        assert_eq!(format_shift(-3_600), "-1 h");
+        assert_eq!(format_shift(95), "+1 min 35 s");
+        assert_eq!(format_shift(0), "±0 s");
+        assert_eq!(format_shift(2 * 86_400 + 7_200 + 60), "+2 d 2 h");
+    }
+
+    fn change(kind: ChangeKind, block: BlockKind, cosmetic: bool) -> BodyChange {
+        BodyChange {
+            kind,
+            block,
+            old: vec![0],
+            new: vec![0],
+            old_speaker: Some("MODERATOR".into()),
+            new_speaker: Some("OPERATOR".into()),
+            cosmetic,
+            marked_correction: false,
+            words_deleted: 1,
+            words_inserted: 2,
+            ops: Vec::new(),
+            bailout: false,
+        }
+    }
+
+    #[test]
+    fn digest_lists_metadata_edits_relabels_and_cosmetics() {
+        let comparison = Comparison {
+            metadata: vec![MetaChange {
+                key: "modified_time".into(),
+                old_key: None,
+                change: MetaChangeKind::Changed,
+                old: Some(MetaValue::Null),
+                new: Some(MetaValue::Null),
+                cosmetic: false,
+                shift_seconds: Some(6_300),
+            }],
+            body: vec![
+                change(ChangeKind::Edited, BlockKind::Turn, false),
+                change(ChangeKind::Relabeled, BlockKind::Turn, false),
+                change(ChangeKind::Edited, BlockKind::Paragraph, true),
+            ],
+            summary: Summary::default(),
+            findings: Vec::new(),
+        };
+        assert_eq!(
+            digest(&comparison),
+            "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
+        );
+    }
+
+    #[test]
+    fn empty_comparison_says_no_change() {
+        assert_eq!(digest(&Comparison::default()), "no change");
+    }
+}

@@ -1,0 +1,180 @@
+//! Markdown for pull-request comments: GitHub renders deleted words struck through and
+//! inserted words in bold, metadata as a table, cosmetic changes folded away.
+
+use std::io::{self, Write};
+
+use super::{Pair, digest, format_shift};
+use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
+use crate::model::MetaValue;
+
+/// Writes one comparison as a Markdown section.
+pub fn write_comparison(
+    out: &mut impl Write,
+    pair: &Pair<'_>,
+    ignore_cosmetic: bool,
+) -> io::Result<()> {
+    let comparison = pair.comparison;
+    writeln!(out, "### `{}`\n", pair.document.replace('`', "'"))?;
+    writeln!(
+        out,
+        "`{}` → `{}`\n",
+        pair.old.label.replace('`', "'"),
+        pair.new.label.replace('`', "'")
+    )?;
+
+    let metadata: Vec<_> = comparison
+        .metadata
+        .iter()
+        .filter(|change| !(ignore_cosmetic && change.cosmetic))
+        .collect();
+    if !metadata.is_empty() {
+        writeln!(out, "| change | key | old | new |\n|---|---|---|---|")?;
+        for change in metadata {
+            let mut key = format!("`{}`", change.key);
+            if let Some(old_key) = &change.old_key {
+                key = format!("`{old_key}` → {key}");
+            }
+            if let Some(shift) = change.shift_seconds {
+                key.push_str(&format!(" ({})", format_shift(shift)));
+            }
+            let kind = match (change.change, change.cosmetic) {
+                (_, true) => "cosmetic",
+                (MetaChangeKind::Added, _) => "added",
+                (MetaChangeKind::Removed, _) => "removed",
+                (MetaChangeKind::Renamed, _) => "renamed",
+                _ => "changed",
+            };
+            writeln!(
+                out,
+                "| {kind} | {key} | {} | {} |",
+                cell(change.old.as_ref()),
+                cell(change.new.as_ref())
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) =
+        comparison.body.iter().partition(|change| change.cosmetic);
+    for change in substantive {
+        write_body_change(out, pair, change)?;
+    }
+    if !cosmetic.is_empty() && !ignore_cosmetic {
+        writeln!(
+            out,
+            "<details><summary>{} cosmetic change{}</summary>\n",
+            cosmetic.len(),
+            if cosmetic.len() == 1 { "" } else { "s" }
+        )?;
+        for change in cosmetic {
+            write_body_change(out, pair, change)?;
+        }
+        writeln!(out, "</details>\n")?;
+    }
+
+    if !comparison.findings.is_empty() {
+        writeln!(out, "**Findings**\n")?;
+        for finding in &comparison.findings {
+            let badge = match finding.severity {
+                Severity::Error => "🛑 **error**",
+                _ => "⚠️ warning",
+            };
+            let at = finding
+                .line
+                .map(|line| format!(" (line {line})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "- {badge} `{}`: {}{at}",
+                finding.rule.as_str(),
+                escape(&finding.message)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "_{}_\n", escape(&digest(comparison)))
+}
+
+fn write_body_change(out: &mut impl Write, pair: &Pair<'_>, change: &BodyChange) -> io::Result<()> {
+    let line = change
+        .new
+        .first()
+        .and_then(|&index| pair.new_briefing.blocks.get(index))
+        .map(|block| format!("line {}", block.line))
+        .or_else(|| {
+            change
+                .old
+                .first()
+                .and_then(|&index| pair.old_briefing.blocks.get(index))
+                .map(|block| format!("old line {}", block.line))
+        })
+        .unwrap_or_default();
+    let mut heading = format!(
+        "**{line} · {} {}**",
+        change.block.as_str(),
+        change.kind.as_str()
+    );
+    if let (Some(old), Some(new)) = (&change.old_speaker, &change.new_speaker)
+        && old != new
+    {
+        heading.push_str(&format!(" {} → {}", escape(old), escape(new)));
+    }
+    if change.marked_correction {
+        heading.push_str(" (marked correction)");
+    }
+    writeln!(out, "{heading}\n")?;
+    let mut quote = String::new();
+    if let Some(speaker) = change.new_speaker.as_ref().or(change.old_speaker.as_ref()) {
+        quote.push_str(&format!("**{}:** ", escape(speaker)));
+    }
+    let single_kind = change.ops.iter().all(|op| op.op == change.ops[0].op);
+    for op in &change.ops {
+        let text = escape(&op.text);
+        let trimmed = text.trim_end();
+        let trailing = &text[trimmed.len()..];
+        match op.op {
+            OpKind::Delete if !single_kind && !trimmed.is_empty() => {
+                quote.push_str(&format!("~~{trimmed}~~{trailing}"));
+            }
+            OpKind::Insert if !single_kind && !trimmed.is_empty() => {
+                quote.push_str(&format!("<ins>{trimmed}</ins>{trailing}"));
+            }
+            _ => quote.push_str(&text),
+        }
+    }
+    writeln!(out, "> {}\n", quote.trim_end())
+}
+
+fn cell(value: Option<&MetaValue>) -> String {
+    value
+        .map(|value| escape(value.display_text()))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// Escapes what Markdown or a table cell would otherwise interpret.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(
+            ch,
+            '\\' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' | '`'
+        ) {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markdown_and_table_syntax() {
+        assert_eq!(
+            escape("<s>a</s> [b] | *c*"),
+            "\\<s\\>a\\</s\\> \\[b\\] \\| \\*c\\*"
+        );
+    }
+}

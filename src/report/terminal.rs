@@ -1,0 +1,508 @@
+//! The report people read in a terminal: document heading, metadata changes, each changed
+//! block with its speaker and an inline word diff, a few unchanged blocks of context, the
+//! findings, and a one-line digest.
+//!
+//! Deleted and inserted words are told apart without colour too (`[-old-]{+new+}`, the
+//! notation of `git diff --word-diff`). Lines wrap at the terminal width on word
+//! boundaries and are never cut; only long unchanged stretches inside a block are elided
+//! with `…`, since the JSON report holds every word.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Pair, Role, Side, Styles, digest, format_shift};
+use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
+use crate::model::{Block, Briefing};
+
+/// How the terminal report looks.
+#[derive(Debug, Clone, Copy)]
+pub struct TerminalOptions {
+    pub styles: Styles,
+    /// Columns to wrap at.
+    pub width: usize,
+    /// Unchanged blocks shown before and after each change.
+    pub context: usize,
+    /// Leave cosmetic changes out instead of dimming them.
+    pub ignore_cosmetic: bool,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        TerminalOptions {
+            styles: Styles::plain(),
+            width: 80,
+            context: 1,
+            ignore_cosmetic: false,
+        }
+    }
+}
+
+/// Words of an unchanged stretch kept on each side of a change inside a long block.
+const CONTEXT_WORDS: usize = 12;
+/// Left margin of block text under its heading.
+const TEXT_INDENT: usize = 4;
+
+/// Writes the full report of one comparison.
+pub fn write_comparison(
+    out: &mut impl Write,
+    pair: &Pair<'_>,
+    options: &TerminalOptions,
+) -> io::Result<()> {
+    let styles = &options.styles;
+    writeln!(
+        out,
+        "{} {}",
+        styles.paint(Role::Heading, "──"),
+        styles.paint(Role::Document, pair.document)
+    )?;
+    write_side(out, styles, "old", pair.old, pair.path)?;
+    write_side(out, styles, "new", pair.new, pair.path)?;
+
+    let comparison = pair.comparison;
+    let metadata: Vec<&MetaChange> = comparison
+        .metadata
+        .iter()
+        .filter(|change| !(options.ignore_cosmetic && change.cosmetic))
+        .collect();
+    if !metadata.is_empty() {
+        writeln!(out, "{}", styles.paint(Role::Heading, "metadata"))?;
+        for change in metadata {
+            write_meta_change(out, styles, change)?;
+        }
+    }
+
+    let body: Vec<&BodyChange> = comparison
+        .body
+        .iter()
+        .filter(|change| !(options.ignore_cosmetic && change.cosmetic))
+        .collect();
+    if !body.is_empty() {
+        writeln!(out, "{}", styles.paint(Role::Heading, "body"))?;
+        let changed_new: BTreeSet<usize> = comparison
+            .body
+            .iter()
+            .flat_map(|change| change.new.iter().copied())
+            .collect();
+        let mut shown_context = BTreeSet::new();
+        for change in body {
+            write_context_before(out, pair, options, change, &changed_new, &mut shown_context)?;
+            write_body_change(out, pair, options, change)?;
+        }
+    }
+
+    if !comparison.findings.is_empty() {
+        writeln!(out, "{}", styles.paint(Role::Heading, "findings"))?;
+        for finding in &comparison.findings {
+            let role = match finding.severity {
+                Severity::Error => Role::Error,
+                _ => Role::Warning,
+            };
+            let at = finding
+                .line
+                .map(|line| format!("line {line}  "))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<8} {}  {}{}",
+                styles.paint(role, finding.severity.as_str()),
+                styles.paint(Role::Heading, finding.rule.as_str()),
+                styles.paint(Role::Meta, at),
+                finding.message
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{} {}",
+        styles.paint(Role::Heading, "summary:"),
+        digest(comparison)
+    )?;
+    Ok(())
+}
+
+/// `old 2022-06-14T20-00` — the revision alone when its path is the one in the heading,
+/// `rev:path` when the briefing was at another path then (a move).
+fn write_side(
+    out: &mut impl Write,
+    styles: &Styles,
+    name: &str,
+    side: &Side,
+    path: &str,
+) -> io::Result<()> {
+    let label = side
+        .label
+        .strip_suffix(path)
+        .and_then(|revision| revision.strip_suffix(':'))
+        .filter(|revision| !revision.is_empty())
+        .unwrap_or(&side.label);
+    let mut line = format!("   {name} {label}");
+    if let Some(time) = side.time {
+        line.push_str(&format!("  {}", super::clock::format_utc(time)));
+    }
+    if let Some(subject) = &side.subject {
+        line.push_str(&format!("  {subject}"));
+    }
+    writeln!(out, "{}", styles.paint(Role::Meta, line))
+}
+
+fn write_meta_change(out: &mut impl Write, styles: &Styles, change: &MetaChange) -> io::Result<()> {
+    let value = |value: &Option<crate::model::MetaValue>| {
+        value
+            .as_ref()
+            .map(|value| format!("{:?}", value.display_text()))
+            .unwrap_or_default()
+    };
+    let text = match change.change {
+        MetaChangeKind::Added => format!("+ {}  {}", change.key, value(&change.new)),
+        MetaChangeKind::Removed => format!("- {}  {}", change.key, value(&change.old)),
+        MetaChangeKind::Renamed => format!(
+            "~ {} → {}  {}",
+            change.old_key.as_deref().unwrap_or("?"),
+            change.key,
+            if change.old == change.new {
+                "(same value)".to_string()
+            } else {
+                format!("{} → {}", value(&change.old), value(&change.new))
+            }
+        ),
+        _ => {
+            let shift = change
+                .shift_seconds
+                .map(|shift| format!("{}  ", format_shift(shift)))
+                .unwrap_or_default();
+            format!(
+                "~ {}  {shift}{} → {}",
+                change.key,
+                value(&change.old),
+                value(&change.new)
+            )
+        }
+    };
+    let suffix = if change.cosmetic { "  (cosmetic)" } else { "" };
+    let role = if change.cosmetic {
+        Role::Dim
+    } else {
+        Role::Heading
+    };
+    writeln!(out, "  {}{}", styles.paint(role, text), suffix)
+}
+
+/// Unchanged new blocks right before a change, each on one line, each shown once.
+fn write_context_before(
+    out: &mut impl Write,
+    pair: &Pair<'_>,
+    options: &TerminalOptions,
+    change: &BodyChange,
+    changed: &BTreeSet<usize>,
+    shown: &mut BTreeSet<usize>,
+) -> io::Result<()> {
+    let Some(&first) = change.new.first() else {
+        return Ok(());
+    };
+    let start = first.saturating_sub(options.context);
+    for index in start..first {
+        if changed.contains(&index) || !shown.insert(index) {
+            continue;
+        }
+        if let Some(block) = pair.new_briefing.blocks.get(index) {
+            let line = format!(
+                "  · line {}  {}",
+                block.line,
+                one_line(block, options.width.saturating_sub(16))
+            );
+            writeln!(out, "{}", options.styles.paint(Role::Dim, line))?;
+        }
+    }
+    Ok(())
+}
+
+/// `SPEAKER: text` cut to `width` columns with `…`, for context lines.
+fn one_line(block: &Block, width: usize) -> String {
+    let text = match &block.speaker {
+        Some(speaker) => format!("{}: {}", speaker.label, block.text),
+        None => block.text.clone(),
+    };
+    if text.width() <= width {
+        return text;
+    }
+    let mut cut = String::new();
+    for ch in text.chars() {
+        if cut.width() + 1 >= width {
+            break;
+        }
+        cut.push(ch);
+    }
+    cut.push('…');
+    cut
+}
+
+fn write_body_change(
+    out: &mut impl Write,
+    pair: &Pair<'_>,
+    options: &TerminalOptions,
+    change: &BodyChange,
+) -> io::Result<()> {
+    let styles = &options.styles;
+    let (marker, role) = match change.kind {
+        ChangeKind::Inserted => ("+", Role::Inserted),
+        ChangeKind::Deleted => ("-", Role::Deleted),
+        _ => ("~", Role::Heading),
+    };
+    let line = locate(change, pair.old_briefing, pair.new_briefing);
+    let mut heading = format!(
+        "{} {} {}",
+        marker,
+        change.block.as_str(),
+        change.kind.as_str()
+    );
+    match change.kind {
+        ChangeKind::Relabeled => heading.push_str(&format!(
+            "  {} → {}",
+            change.old_speaker.as_deref().unwrap_or("?"),
+            change.new_speaker.as_deref().unwrap_or("?")
+        )),
+        ChangeKind::Moved => {
+            if let (Some(old), Some(new)) = (change.old.first(), change.new.first()) {
+                heading.push_str(&format!("  from block {old} to block {new}"));
+            }
+        }
+        _ => {}
+    }
+    let mut notes = Vec::new();
+    let words_unchanged = change.ops.iter().all(|op| op.op == OpKind::Equal);
+    match (change.cosmetic, words_unchanged) {
+        (true, true) => notes.push("cosmetic: re-wrap or whitespace".to_string()),
+        (true, false) => notes.push("cosmetic".to_string()),
+        _ => {}
+    }
+    if change.marked_correction {
+        notes.push("marked correction".to_string());
+    }
+    if change.words_deleted + change.words_inserted > 0 && !change.cosmetic {
+        notes.push(format!(
+            "+{} -{} words",
+            change.words_inserted, change.words_deleted
+        ));
+    }
+    if change.bailout {
+        notes.push("too large to diff word by word".to_string());
+    }
+    let heading_role = if change.cosmetic { Role::Dim } else { role };
+    write!(
+        out,
+        "  {}  {}",
+        styles.paint(Role::Meta, line),
+        styles.paint(heading_role, heading)
+    )?;
+    if !notes.is_empty() {
+        write!(
+            out,
+            "  {}",
+            styles.paint(Role::Meta, format!("({})", notes.join(", ")))
+        )?;
+    }
+    writeln!(out)?;
+
+    let speaker = change
+        .new_speaker
+        .as_deref()
+        .or(change.old_speaker.as_deref());
+    let mut spans = Vec::new();
+    if let Some(speaker) = speaker {
+        spans.push(Span::new(Some(Role::Speaker), format!("{speaker}: ")));
+    }
+    if change.cosmetic && words_unchanged {
+        // Whitespace or re-wrapping only: the words are the same, so the start of the
+        // block is enough to find it; a re-wrapped speech would otherwise fill screens.
+        let text: String = change.ops.iter().map(|op| op.text.as_str()).collect();
+        spans.push(Span::new(None, elide(&text, false, true)));
+    } else {
+        spans.extend(op_spans(change, styles.is_colored()));
+    }
+    for line in wrap(&spans, options.width.saturating_sub(TEXT_INDENT).max(20)) {
+        write!(out, "{:indent$}", "", indent = TEXT_INDENT)?;
+        for span in line {
+            match span.role {
+                Some(role) if !change.cosmetic || role != Role::Speaker => {
+                    write!(out, "{}", styles.paint(role, &span.text))?;
+                }
+                _ if change.cosmetic => write!(out, "{}", styles.paint(Role::Dim, &span.text))?,
+                _ => write!(out, "{}", span.text)?,
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// `line 12` in the new revision, or `old line 12` for a block that only the old one has.
+fn locate(change: &BodyChange, old: &Briefing, new: &Briefing) -> String {
+    if let Some(block) = change.new.first().and_then(|&index| new.blocks.get(index)) {
+        format!("line {}", block.line)
+    } else if let Some(block) = change.old.first().and_then(|&index| old.blocks.get(index)) {
+        format!("old line {}", block.line)
+    } else {
+        "line ?".to_string()
+    }
+}
+
+/// A piece of text with the role it is painted in; `None` is plain text.
+#[derive(Debug, Clone, PartialEq)]
+struct Span {
+    role: Option<Role>,
+    text: String,
+}
+
+impl Span {
+    fn new(role: Option<Role>, text: String) -> Self {
+        Span { role, text }
+    }
+}
+
+/// The change's ops as spans: deletions and insertions marked, long unchanged runs elided.
+fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let last = change.ops.len().saturating_sub(1);
+    let only_one_kind = change
+        .ops
+        .iter()
+        .all(|op| op.op == change.ops.first().map_or(OpKind::Equal, |first| first.op));
+    for (index, op) in change.ops.iter().enumerate() {
+        match op.op {
+            OpKind::Equal => {
+                let text = elide(&op.text, index == 0, index == last);
+                spans.push(Span::new(None, text));
+            }
+            OpKind::Delete | OpKind::Insert if only_one_kind => {
+                // A whole block inserted or deleted: the heading already says so.
+                spans.push(Span::new(None, op.text.clone()));
+            }
+            OpKind::Delete => spans.push(marked(Role::Deleted, &op.text, colored, "[-", "-]")),
+            OpKind::Insert => spans.push(marked(Role::Inserted, &op.text, colored, "{+", "+}")),
+        }
+    }
+    spans
+}
+
+/// Changed words, with `git diff --word-diff` brackets when there is no colour to tell
+/// them apart. Whitespace around the words stays outside the brackets.
+fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Span {
+    if colored {
+        return Span::new(Some(role), text.to_string());
+    }
+    let trimmed = text.trim_end();
+    let trailing = &text[trimmed.len()..];
+    Span::new(Some(role), format!("{open}{trimmed}{close}{trailing}"))
+}
+
+/// Keeps the words of an unchanged run nearest the changes around it.
+fn elide(text: &str, at_start: bool, at_end: bool) -> String {
+    if at_start && at_end {
+        // The block has no change of its own (a moved or cosmetic block): show it whole.
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split_inclusive(' ').collect();
+    let keep_head = if at_start { 0 } else { CONTEXT_WORDS };
+    let keep_tail = if at_end { 0 } else { CONTEXT_WORDS };
+    if words.len() <= keep_head + keep_tail + 2 {
+        return text.to_string();
+    }
+    let head: String = words[..keep_head].concat();
+    let tail: String = words[words.len() - keep_tail..].concat();
+    match (keep_head, keep_tail) {
+        (0, _) => format!("… {tail}"),
+        (_, 0) => format!("{head}…"),
+        _ => format!("{head}… {tail}"),
+    }
+}
+
+/// Greedy wrap on spaces; a word wider than the line stands alone on its line, uncut.
+fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        for piece in span.text.split_inclusive(' ') {
+            let visible = piece.trim_end_matches(' ').width();
+            if used > 0 && used + visible > width {
+                lines.push(Vec::new());
+                used = 0;
+            }
+            if used == 0 && piece.trim().is_empty() {
+                continue;
+            }
+            used += piece.width();
+            if let Some(line) = lines.last_mut() {
+                match line.last_mut() {
+                    Some(last) if last.role == span.role => last.text.push_str(piece),
+                    _ => line.push(Span::new(span.role, piece.to_string())),
+                }
+            }
+        }
+    }
+    for line in &mut lines {
+        if let Some(last) = line.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            last.text.truncate(trimmed);
+        }
+    }
+    lines.retain(|line| !line.is_empty());
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(lines: &[Vec<Span>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| line.iter().map(|span| span.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wraps_on_word_boundaries_without_cutting() {
+        let spans = vec![Span::new(
+            None,
+            "one two three four supercalifragilistic five".to_string(),
+        )];
+        let lines = text_of(&wrap(&spans, 10));
+        assert_eq!(
+            lines,
+            vec!["one two", "three four", "supercalifragilistic", "five"]
+        );
+    }
+
+    #[test]
+    fn wrap_keeps_styled_runs_apart() {
+        let spans = vec![
+            Span::new(None, "said ".to_string()),
+            Span::new(Some(Role::Deleted), "[-three-]".to_string()),
+            Span::new(Some(Role::Inserted), " {+four+}".to_string()),
+        ];
+        let lines = wrap(&spans, 80);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].len(), 3);
+        assert_eq!(text_of(&lines), vec!["said [-three-] {+four+}"]);
+    }
+
+    #[test]
+    fn elides_long_unchanged_runs_keeping_words_near_changes() {
+        let run: String = (1..=40).map(|n| format!("w{n} ")).collect();
+        let middle = elide(&run, false, false);
+        assert!(middle.starts_with("w1 w2 "), "{middle}");
+        assert!(middle.contains("… "), "{middle}");
+        assert!(middle.ends_with("w40 "), "{middle}");
+        let start = elide(&run, true, false);
+        assert!(start.starts_with("… w29 "), "{start}");
+        assert_eq!(elide("a b c ", true, true), "a b c ");
+    }
+
+    #[test]
+    fn plain_markers_stay_outside_whitespace() {
+        let span = marked(Role::Deleted, "three ", false, "[-", "-]");
+        assert_eq!(span.text, "[-three-] ");
+    }
+}
