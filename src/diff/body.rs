@@ -22,6 +22,7 @@ use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::words::{WordDiff, count_words, diff_words, tokenize};
 use crate::config::Config;
 use crate::model::{Block, Briefing};
+use crate::parse::normalize::collapse_whitespace;
 
 /// The body changes of one comparison, ordered by position.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -198,7 +199,7 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
         for rule in &rules.text {
             if rule.is_match(&text) {
                 let removed = rule.replace_all(&text, "");
-                text = Cow::Owned(removed.split_whitespace().collect::<Vec<_>>().join(" "));
+                text = Cow::Owned(collapse_whitespace(&removed));
             }
             if rule.is_match(&source) {
                 // Removing text leaves the spaces around it: trim them so that the
