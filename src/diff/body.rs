@@ -16,12 +16,13 @@
 use std::borrow::Cow;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::align::{AlignItem, LinkKind, align};
+use super::align::{AlignItem, LinkKind, Side, align};
 use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::words::{WordDiff, count_words, diff_words, tokenize};
 use crate::config::Config;
 use crate::model::{Block, Briefing};
+use crate::parse::normalize::collapse_whitespace;
 
 /// The body changes of one comparison, ordered by position.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,17 +63,34 @@ impl Prepared<'_> {
 pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
     let classifier = Classifier::new(config);
     let mut ignored = 0;
-    let old_side = prepare(&old.blocks, config, &mut ignored);
-    let new_side = prepare(&new.blocks, config, &mut ignored);
-    let old_items: Vec<AlignItem> = old_side
+    let old_all = prepare(&old.blocks, config, &mut ignored);
+    let new_all = prepare(&new.blocks, config, &mut ignored);
+    // Most revision pairs change a block or two: the common head and tail are
+    // unchanged by definition and need no keys, features or alignment.
+    let prefix = old_all
         .iter()
-        .map(|p| align_item(p, &classifier))
-        .collect();
-    let new_items: Vec<AlignItem> = new_side
+        .zip(&new_all)
+        .take_while(|(o, n)| unchanged(o, n))
+        .count();
+    let suffix = old_all[prefix..]
         .iter()
-        .map(|p| align_item(p, &classifier))
-        .collect();
-    let alignment = align(&old_items, &new_items);
+        .rev()
+        .zip(new_all[prefix..].iter().rev())
+        .take_while(|(o, n)| unchanged(o, n))
+        .count();
+    let old_side = &old_all[prefix..old_all.len() - suffix];
+    let new_side = &new_all[prefix..new_all.len() - suffix];
+    let key = |p: &Prepared<'_>| align_key(p, &classifier);
+    let mut old_items: Vec<AlignItem> = old_side.iter().map(key).collect();
+    let mut new_items: Vec<AlignItem> = new_side.iter().map(key).collect();
+    let fill = |side: Side, index: usize, item: &mut AlignItem| {
+        let prepared = match side {
+            Side::Old => &old_side[index],
+            Side::New => &new_side[index],
+        };
+        fill_features(prepared, item);
+    };
+    let alignment = align(&mut old_items, &mut new_items, &fill);
 
     // Where each deleted block would sit among the new blocks, for ordering: after the
     // new counterpart of the nearest linked old block before it.
@@ -181,7 +199,7 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
         for rule in &rules.text {
             if rule.is_match(&text) {
                 let removed = rule.replace_all(&text, "");
-                text = Cow::Owned(removed.split_whitespace().collect::<Vec<_>>().join(" "));
+                text = Cow::Owned(collapse_whitespace(&removed));
             }
             if rule.is_match(&source) {
                 // Removing text leaves the spaces around it: trim them so that the
@@ -201,20 +219,28 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
     kept
 }
 
-/// The aligner's view of a block: its key and word-bigram features.
-fn align_item(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem {
+/// The aligner's key of a block: kind, speaker and cosmetically folded text.
+fn align_key(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem {
     let mut hasher = DefaultHasher::new();
     prepared.block.kind.hash(&mut hasher);
     prepared.speaker_key().hash(&mut hasher);
     let speaker = hasher.finish();
     classifier.fingerprint(&prepared.text, &mut hasher);
+    AlignItem {
+        key: hasher.finish(),
+        speaker,
+        ..AlignItem::default()
+    }
+}
 
+/// The block's word bigrams (lower-cased, with start and end markers so that a one-word
+/// block still has two) and its count of letters and digits.
+fn fill_features(prepared: &Prepared<'_>, item: &mut AlignItem) {
     let hash_word = |word: &str| {
         let mut hasher = DefaultHasher::new();
         word.to_lowercase().hash(&mut hasher);
         hasher.finish()
     };
-    // Start and end markers: a one-word block still has two bigrams.
     let mut words = vec![0u64];
     words.extend(
         tokenize(&prepared.text)
@@ -223,7 +249,7 @@ fn align_item(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem
             .map(|t| hash_word(t.core)),
     );
     words.push(u64::MAX);
-    let mut features: Vec<u64> = words
+    item.features = words
         .windows(2)
         .map(|pair| {
             let mut hasher = DefaultHasher::new();
@@ -231,18 +257,12 @@ fn align_item(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem
             hasher.finish()
         })
         .collect();
-    features.sort_unstable();
-
-    AlignItem {
-        key: hasher.finish(),
-        speaker,
-        features,
-        alnum: prepared
-            .text
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .count(),
-    }
+    item.features.sort_unstable();
+    item.alnum = prepared
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .count();
 }
 
 /// Anchored blocks that differ in nothing at all, source and label included.

@@ -2,6 +2,7 @@
 //! block, `LABEL:  text` for a turn, `Q  text` for a question, anything else a paragraph.
 
 use crate::model::{Block, BlockKind, Briefing, Speaker};
+use crate::parse::normalize::{clean_text, speaker_key};
 
 /// Builds a briefing whose body is `blocks`, one block per string, on lines 1, 3, 5….
 pub(crate) fn briefing(blocks: &[&str]) -> Briefing {
@@ -17,7 +18,6 @@ pub(crate) fn briefing(blocks: &[&str]) -> Briefing {
 
 /// One block from its source.
 pub(crate) fn block(source: &str, line: usize) -> Block {
-    let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let label_end = source.find(':').filter(|&end| {
         let label = &source[..end];
         !label.is_empty()
@@ -39,10 +39,10 @@ pub(crate) fn block(source: &str, line: usize) -> Block {
             BlockKind::Paragraph
         },
         speaker: speaker.map(|label| Speaker {
-            key: collapse(&label.replace('.', "")).to_uppercase(),
+            key: speaker_key(&label),
             label,
         }),
-        text: collapse(&text.replace("\\[", "[").replace("\\]", "]")),
+        text: clean_text(text),
         line,
         source: source.to_string(),
     }

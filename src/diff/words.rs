@@ -400,7 +400,7 @@ fn tidy(ops: Vec<WordOp>) -> Vec<WordOp> {
 fn push_merged(out: &mut Vec<WordOp>, op: WordOp) {
     match out.last_mut() {
         Some(last) if last.op == op.op && last.cosmetic == op.cosmetic => {
-            last.text.push_str(&op.text)
+            last.text.push_str(&op.text);
         }
         _ => out.push(op),
     }

@@ -2,6 +2,8 @@
 //! and an optional `.briefdiff.yaml`): one snapshot per case of a readable rendering of
 //! the comparison, plus targeted checks per case.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 

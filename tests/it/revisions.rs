@@ -3,6 +3,8 @@
 //! substantive, the maintainer's bulk reformat commits cosmetic under the host alias,
 //! speaker changes reported as relabels; plus property tests on generated bodies.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use briefdiff::config::Config;
