@@ -131,6 +131,28 @@ fn compare_field(
     })
 }
 
+/// `1 d 2 h`, `1 h 45 min`, `30 s`: the two largest units.
+pub fn format_duration(seconds: i64) -> String {
+    let seconds = seconds.unsigned_abs();
+    let units = [(86_400, "d"), (3_600, "h"), (60, "min"), (1, "s")];
+    let mut parts = Vec::new();
+    let mut rest = seconds;
+    for (size, name) in units {
+        if rest >= size {
+            parts.push(format!("{} {name}", rest / size));
+            rest %= size;
+        }
+        if parts.len() == 2 {
+            break;
+        }
+    }
+    if parts.is_empty() {
+        "0 s".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -253,5 +275,13 @@ mod tests {
         .unwrap();
         let changes = diff(old, new, &config);
         assert!(changes[0].cosmetic);
+    }
+
+    #[test]
+    fn durations_show_two_units() {
+        assert_eq!(format_duration(6_300), "1 h 45 min");
+        assert_eq!(format_duration(-93_784), "1 d 2 h");
+        assert_eq!(format_duration(30), "30 s");
+        assert_eq!(format_duration(0), "0 s");
     }
 }

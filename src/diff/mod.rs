@@ -17,6 +17,7 @@ mod testing;
 mod words;
 
 pub use comparison::*;
+pub use meta::format_duration;
 
 use crate::config::Config;
 use crate::model::Briefing;

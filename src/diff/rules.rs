@@ -9,8 +9,14 @@
 use super::comparison::{
     BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, RuleId, Summary,
 };
+use super::meta::format_duration;
 use crate::config::Config;
 use crate::model::{BlockKind, Briefing, MetaValue};
+
+/// No front matter and no blocks: the absent side of a pair.
+fn is_nothing(briefing: &Briefing) -> bool {
+    briefing.front_matter.fields.is_empty() && briefing.blocks.is_empty()
+}
 
 /// Everything the rules look at.
 pub(crate) struct RuleInput<'a> {
@@ -42,8 +48,11 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
         .find(|change| change.key == "modified_time");
     let modified_moved = modified.is_some_and(|change| !change.cosmetic);
 
-    // stealth-edit: the body changed but nothing tells the reader.
-    if input.summary.substantive && !modified_moved {
+    // stealth-edit: the body changed but nothing tells the reader. A side with nothing
+    // at all is a file that did not exist (one side of a folder pair): publishing or
+    // removing a whole briefing is not an edit of one.
+    let both_exist = !is_nothing(input.old) && !is_nothing(input.new);
+    if input.summary.substantive && !modified_moved && both_exist {
         let first = input.body.iter().find(|change| !change.cosmetic);
         let present = input.new.front_matter.get("modified_time").is_some();
         let why = if present {
@@ -168,7 +177,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
     {
         emit(
             RuleId::ModifiedTimeRegressed,
-            format!("modified_time went back by {}", duration(-shift)),
+            format!("modified_time went back by {}", format_duration(-shift)),
             meta_line(change, input),
         );
     }
@@ -240,8 +249,8 @@ fn describe(change: &MetaChange) -> String {
             .map_or(String::new(), |v| v.display_text().to_string())
     };
     match (change.change, change.shift_seconds) {
-        (_, Some(shift)) if shift > 0 => format!("moved forward by {}", duration(shift)),
-        (_, Some(shift)) if shift < 0 => format!("moved back by {}", duration(-shift)),
+        (_, Some(shift)) if shift > 0 => format!("moved forward by {}", format_duration(shift)),
+        (_, Some(shift)) if shift < 0 => format!("moved back by {}", format_duration(-shift)),
         (MetaChangeKind::Added, _) => format!("added ({})", value(&change.new)),
         (MetaChangeKind::Removed, _) => format!("removed (was {})", value(&change.old)),
         _ => format!(
@@ -249,28 +258,6 @@ fn describe(change: &MetaChange) -> String {
             value(&change.old),
             value(&change.new)
         ),
-    }
-}
-
-/// `1 d 2 h`, `1 h 45 min`, `30 s`: the two largest units.
-pub(crate) fn duration(seconds: i64) -> String {
-    let seconds = seconds.unsigned_abs();
-    let units = [(86_400, "d"), (3_600, "h"), (60, "min"), (1, "s")];
-    let mut parts = Vec::new();
-    let mut rest = seconds;
-    for (size, name) in units {
-        if rest >= size {
-            parts.push(format!("{} {name}", rest / size));
-            rest %= size;
-        }
-        if parts.len() == 2 {
-            break;
-        }
-    }
-    if parts.is_empty() {
-        "0 s".to_string()
-    } else {
-        parts.join(" ")
     }
 }
 
@@ -310,14 +297,6 @@ mod tests {
             .iter()
             .map(|finding| (finding.rule, finding.line))
             .collect()
-    }
-
-    #[test]
-    fn durations_show_two_units() {
-        assert_eq!(duration(6_300), "1 h 45 min");
-        assert_eq!(duration(-93_784), "1 d 2 h");
-        assert_eq!(duration(30), "30 s");
-        assert_eq!(duration(0), "0 s");
     }
 
     #[test]
