@@ -1,0 +1,800 @@
+//! Hostile input through the binary: broken and binary files, huge files, pathological
+//! transcripts, damaged git archives, symlinks, the read-only guarantee, determinism
+//! across `--jobs`, and an interrupted run.
+//!
+//! Every run here must end (a generous timeout guards against hangs; speed is measured by
+//! `bench/`, never asserted here) and never panic.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Repo, briefdiff, stderr_of, stdout_of};
+
+/// A hang guard, far above any honest run of a debug build.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// Runs the binary with `args`, guarded against hangs, and checks it did not panic.
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    let output = briefdiff().args(args).timeout(HANG_GUARD).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    assert!(
+        output.status.code().is_some(),
+        "killed (hang guard or signal): {stderr}"
+    );
+    output
+}
+
+fn os<S: AsRef<std::ffi::OsStr> + ?Sized>(value: &S) -> &std::ffi::OsStr {
+    value.as_ref()
+}
+
+/// `briefdiff parse FILE` on `bytes` written to `name` in a fresh folder.
+fn parse_bytes(name: &str, bytes: &[u8]) -> (Output, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, bytes).unwrap();
+    let output = run(&[os("parse"), os("--format"), os("json"), path.as_os_str()]);
+    (output, path, dir)
+}
+
+/// A small briefing with `turns` turns; `edit` goes into every answer.
+fn briefing(slug: &str, modified: &str, edit: &str) -> String {
+    format!(
+        "---\ndate: '2022-06-14'\nmodified_time: {modified}\ntitle: Briefing {slug}\n\
+         source_url: https://www.whitehouse.gov/briefing-room/{slug}/\n---\n\n\
+         11:02 A.M. EDT\n\nMS. PSAKI:  Good afternoon. We are sending aid {edit}.\n\n\
+         Q    Thank you. When will it arrive?\n\n\
+         MS. PSAKI:  This week, {edit}, as planned.\n\nEND 11:30 A.M. EDT\n"
+    )
+}
+
+/// A transcript of `turns` alternating turns; `salt` makes every turn's words differ.
+fn long_transcript(turns: usize, salt: &str) -> String {
+    let mut text = String::from("---\ntitle: Long\n---\n\n");
+    for turn in 0..turns {
+        if turn % 2 == 0 {
+            text.push_str(&format!(
+                "Q    Question {turn} {salt} about the {salt} budget?\n\n"
+            ));
+        } else {
+            text.push_str(&format!(
+                "MS. PSAKI:  Answer {turn} {salt} on the {salt} plan.\n\n"
+            ));
+        }
+    }
+    text
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    stdout_of(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile single files
+
+#[test]
+fn crlf_and_bom_parse_like_their_lf_twin() {
+    let lf = briefing("a", "2022-06-14 12:57:15-04:00", "now");
+    let (plain, _, _keep) = parse_bytes("lf.md", lf.as_bytes());
+    let crlf = lf.replace('\n', "\r\n");
+    let (crlf_out, _, _keep2) = parse_bytes("crlf.md", crlf.as_bytes());
+    let bom = format!("\u{feff}{crlf}");
+    let (bom_out, _, _keep3) = parse_bytes("bom.md", bom.as_bytes());
+    for output in [&plain, &crlf_out, &bom_out] {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(output));
+    }
+    assert_eq!(plain.stdout, crlf_out.stdout);
+    assert_eq!(plain.stdout, bom_out.stdout);
+}
+
+#[test]
+fn no_front_matter_parses_with_a_located_warning() {
+    let (output, path, _keep) = parse_bytes("bare.md", b"MS. PSAKI:  Hi.\n\nQ    Hello?\n");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr_of(&output),
+        format!("warning: {}:1: no front matter\n", path.display())
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["blocks"].as_array().unwrap().len(), 2);
+}
+
+/// Exit 2, the file named with a line, and the expected message on stderr.
+fn assert_refused(output: &Output, path: &Path, message: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(output));
+    let stderr = stderr_of(output);
+    assert!(
+        stderr.starts_with(&format!("error: {}", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains(message), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn broken_yaml_is_a_located_error() {
+    let (output, path, _keep) = parse_bytes("broken.md", b"---\ntitle: [unclosed\n---\nQ  Hi.\n");
+    assert_refused(&output, &path, "broken YAML in front matter");
+    let (output, path, _keep) = parse_bytes("unclosed.md", b"---\ntitle: x\nQ  Hi.\n");
+    assert_refused(
+        &output,
+        &path,
+        ":1: front matter opened with `---` is never closed",
+    );
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused_quickly_not_expanded() {
+    // "Billion laughs": nine levels of nine aliases would expand to 9^9 strings.
+    let mut yaml = String::from(
+        "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let (prev, next) = (pair[0], pair[1]);
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("{next}: &{next} [{refs}]\n"));
+    }
+    yaml.push_str("---\n\nQ    Hi.\n");
+    let (output, path, _keep) = parse_bytes("bomb.md", yaml.as_bytes());
+    assert_refused(&output, &path, "broken YAML in front matter");
+}
+
+#[test]
+fn invalid_utf8_is_located_with_a_hint() {
+    let (output, path, _keep) = parse_bytes("latin1.md", b"---\ntitle: x\n---\nQ  caf\xe9?\n");
+    assert_refused(&output, &path, ":4: invalid UTF-8 at byte 23");
+    assert!(stderr_of(&output).contains("hint: briefings are UTF-8"));
+}
+
+#[test]
+fn nul_byte_and_png_are_binary_files() {
+    let (output, path, _keep) = parse_bytes("nul.md", b"---\ntitle: x\n---\nQ  Hi.\0\n");
+    assert_refused(&output, &path, ":4: NUL byte at byte 23");
+    assert!(stderr_of(&output).contains("hint: briefdiff reads Markdown briefings"));
+
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06";
+    let (output, path, _keep) = parse_bytes("image.md", png);
+    assert_refused(&output, &path, "this is a binary file");
+}
+
+#[test]
+fn forty_megabyte_single_line_is_refused_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.md");
+    // Real bytes, not a sparse file: one line, no newline at all.
+    fs::write(&path, vec![b'a'; 40 * 1024 * 1024]).unwrap();
+    let output = run(&[os("parse"), path.as_os_str()]);
+    assert_refused(
+        &output,
+        &path,
+        "file is 41943040 bytes, more than the limit of 16777216 bytes",
+    );
+    // Through `diff` too, on either side.
+    let small = dir.path().join("small.md");
+    fs::write(&small, "Q  Hi.\n").unwrap();
+    let output = run(&[os("diff"), small.as_os_str(), path.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("more than the limit"));
+}
+
+#[test]
+fn hundred_thousand_turns_parse() {
+    let text = long_transcript(100_000, "x");
+    let (output, _, _keep) = parse_bytes("long.md", text.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let blocks = value["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 100_000);
+    assert!(blocks.iter().all(|block| block["kind"] == "turn"));
+    assert_eq!(blocks[99_999]["line"], 5 + 2 * 99_999);
+}
+
+#[test]
+fn hundred_thousand_turns_all_different_bail_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    fs::write(&old, long_transcript(100_000, "alpha")).unwrap();
+    fs::write(&new, long_transcript(100_000, "omega")).unwrap();
+    let output = run(&[
+        os("diff"),
+        os("--format"),
+        os("json"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let summary = &value["summary"];
+    assert_eq!(summary["bailout"], true, "{summary}");
+    assert_eq!(summary["substantive"], true);
+    // Every block is accounted for, one way or another.
+    let body = value["body"].as_array().unwrap();
+    let old_seen: usize = body
+        .iter()
+        .map(|c| c["old"].as_array().unwrap().len())
+        .sum();
+    let new_seen: usize = body
+        .iter()
+        .map(|c| c["new"].as_array().unwrap().len())
+        .sum();
+    assert_eq!((old_seen, new_seen), (100_000, 100_000));
+}
+
+/// Whether this process can read a file it has made unreadable (root can).
+fn chmod_blocks_reads(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("probe");
+    fs::write(&probe, "x").unwrap();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o000)).unwrap();
+    let blocked = fs::read(&probe).is_err();
+    fs::remove_file(&probe).unwrap();
+    blocked
+}
+
+#[test]
+fn unreadable_file_in_a_snapshot_is_skipped_with_its_location() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    for (snapshot, edit) in [("2022-06-14", "v1"), ("2022-06-15", "v2")] {
+        for name in ["a.md", "b.md"] {
+            let path = root.join(snapshot).join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, briefing(name, "2022-06-14 12:57:15-04:00", edit)).unwrap();
+        }
+    }
+    let target = root.join("2022-06-15/b.md");
+    let expected = if chmod_blocks_reads(dir.path()) {
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o000)).unwrap();
+        "2022-06-15:b.md"
+    } else {
+        // Running as root: permissions do not block reads. A dangling symlink and a
+        // folder named like a briefing are what is left to trip the reader.
+        fs::remove_file(&target).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone.md"), &target).unwrap();
+        fs::create_dir_all(root.join("2022-06-15/c.md/inner")).unwrap();
+        "2022-06-15:b.md: symlink not followed"
+    };
+    let output = run(&[os("audit"), os("--format"), os("json"), root.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+    assert!(everything.contains(expected), "{everything}");
+    // a.md is still compared.
+    let lines = json_lines(&output);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["type"] == "comparison" && line["document"] == "a.md"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn file_gone_between_scan_and_read_is_an_unreadable_entry() {
+    use briefdiff::load::{Archive, ScanOptions, SnapshotArchive};
+    use briefdiff::walk::{Entry, WalkOptions, walk};
+    let dir = tempfile::tempdir().unwrap();
+    for (snapshot, edit) in [("2022-06-14", "v1"), ("2022-06-15", "v2")] {
+        let path = dir.path().join(snapshot).join("a.md");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, briefing("a", "2022-06-14 12:57:15-04:00", edit)).unwrap();
+    }
+    let archive = SnapshotArchive::open(dir.path()).unwrap();
+    let scan = archive.scan(&ScanOptions::default()).unwrap();
+    fs::remove_file(dir.path().join("2022-06-15/a.md")).unwrap();
+    let mut messages = Vec::new();
+    walk(
+        &archive,
+        &scan.histories,
+        &WalkOptions::default(),
+        |report| -> Result<(), ()> {
+            for entry in report.entries {
+                if let Entry::Unreadable(unreadable) = entry {
+                    messages.push(unreadable.finding.message);
+                }
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("2022-06-15:a.md"), "{messages:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile archives
+
+/// A repository with `a.md` and `b.md` edited over three commits; returns the commits.
+fn two_briefings(repo: &mut Repo) -> Vec<String> {
+    let mut commits = Vec::new();
+    for (version, modified) in [
+        ("v1", "2022-06-14 12:00:00-04:00"),
+        ("v2", "2022-06-14 13:00:00-04:00"),
+        ("v3", "2022-06-14 14:00:00-04:00"),
+    ] {
+        repo.write("a.md", &briefing("a", modified, version));
+        repo.write("b.md", &briefing("b", "2022-06-14 12:00:00-04:00", version));
+        commits.push(repo.commit(&format!("commit {version}")));
+    }
+    commits
+}
+
+/// Exit 2, a warning on stderr or an unreadable entry on stdout naming `location`, and
+/// the other briefing still reported.
+fn assert_skipped_with_location(output: &Output, location: &str, still_reported: &str) {
+    let stdout = stdout_of(output);
+    let stderr = stderr_of(output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(location) || stderr.contains(location),
+        "{location} not named:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(still_reported), "{stdout}");
+}
+
+fn loose_object(repo: &Repo, id: &str) -> PathBuf {
+    repo.dir.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+#[test]
+fn corrupted_loose_object_is_skipped_with_commit_and_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut repo = Repo::new();
+    let commits = two_briefings(&mut repo);
+    let blob = repo.git(&["rev-parse", "HEAD~1:a.md"]);
+    let path = loose_object(&repo, blob.trim());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::write(&path, b"this is not zlib data at all").unwrap();
+
+    let location = format!("{}:a.md", &commits[1][..9]);
+    for command in ["audit", "log"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_skipped_with_location(&output, &location, "b.md");
+    }
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    let lines = json_lines(&output);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+}
+
+#[test]
+fn missing_packed_object_is_skipped_with_commit_and_path() {
+    let mut repo = Repo::new();
+    let commits = two_briefings(&mut repo);
+    let blob = repo.git(&["rev-parse", "HEAD~1:b.md"]);
+    let blob = blob.trim().to_string();
+    // Pack every object except that blob, then drop the loose objects and old packs.
+    let objects = repo.git(&["rev-list", "--objects", "--all"]);
+    let keep: String = objects
+        .lines()
+        .map(|line| line.split(' ').next().unwrap())
+        .filter(|id| *id != blob)
+        .map(|id| format!("{id}\n"))
+        .collect();
+    let mut pack = repo
+        .command(&repo.dir)
+        .args(["pack-objects", "-q", ".git/objects/pack/pack"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut pack.stdin.take().unwrap(), keep.as_bytes()).unwrap();
+    assert!(pack.wait().unwrap().success());
+    for entry in fs::read_dir(repo.dir.join(".git/objects")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.len() == 2 {
+            fs::remove_dir_all(&path).unwrap();
+        }
+    }
+    assert!(
+        repo.command(&repo.dir)
+            .args(["cat-file", "-e", &blob])
+            .status()
+            .is_ok_and(|status| !status.success()),
+        "the blob should be gone"
+    );
+
+    let location = format!("{}:b.md", &commits[1][..9]);
+    for command in ["audit", "log"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_skipped_with_location(&output, &location, "a.md");
+    }
+}
+
+#[test]
+fn shallow_clone_warns_and_goes_on() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    let url = format!("file://{}", repo.dir.display());
+    repo.git_in(
+        &repo.home,
+        &["clone", "-q", "--depth", "2", &url, "shallow"],
+    );
+    let shallow = repo.home.join("shallow");
+    let boundary = repo.git_in(&shallow, &["rev-parse", "HEAD~1"]);
+    let output = run(&[os("audit"), shallow.as_os_str()]);
+    assert_skipped_with_location(
+        &output,
+        &format!("{}: parent missing (shallow clone)", &boundary[..9]),
+        "a.md",
+    );
+}
+
+#[test]
+fn submodule_warns_and_goes_on() {
+    let mut repo = Repo::new();
+    let commits = two_briefings(&mut repo);
+    let cacheinfo = format!("160000,{},vendor/archive", commits[0]);
+    repo.git(&["update-index", "--add", "--cacheinfo", &cacheinfo]);
+    let added = repo.commit_staged("add submodule");
+    for command in ["audit", "log"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_skipped_with_location(
+            &output,
+            &format!("{}:vendor/archive: submodule not followed", &added[..9]),
+            "a.md",
+        );
+    }
+}
+
+#[test]
+fn non_utf8_path_in_git_does_not_stop_the_walk() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    if fs::write(
+        repo.dir.join(name),
+        briefing("c", "2022-06-14 12:00:00-04:00", "v1"),
+    )
+    .is_err()
+    {
+        eprintln!("SKIPPED non_utf8_path_in_git_does_not_stop_the_walk: filesystem refuses");
+        return;
+    }
+    repo.commit("latin-1 name");
+    fs::write(
+        repo.dir.join(name),
+        briefing("c", "2022-06-14 13:00:00-04:00", "v2"),
+    )
+    .unwrap();
+    repo.commit("edit the latin-1 name");
+    // git paths are bytes: the name is shown with U+FFFD and the file read as usual.
+    let output = run(&[os("log"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert!(stdout.contains("caf\u{fffd}.md"), "{stdout}");
+    assert!(
+        stdout.contains("a.md") && stdout.contains("b.md"),
+        "{stdout}"
+    );
+    let output = run(&[os("audit"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    // The gate compares the last two commits: only the latin-1 file changed there.
+    let output = run(&[os("check"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("checked 1 briefing"));
+}
+
+#[test]
+fn deleted_and_re_added_briefing_continues_its_history() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    fs::remove_file(repo.dir.join("a.md")).unwrap();
+    repo.commit("delete a");
+    repo.write("a.md", &briefing("a", "2022-06-14 15:00:00-04:00", "v4"));
+    repo.commit("re-add a");
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let lines = json_lines(&output);
+    let a: Vec<&serde_json::Value> = lines.iter().filter(|l| l["document"] == "a.md").collect();
+    assert!(a.len() >= 3, "{a:?}");
+    // The last comparison is the return, compared with the content before the deletion.
+    let last = a.last().unwrap();
+    let ops = serde_json::to_string(&last["body"]).unwrap();
+    assert!(ops.contains("v3") && ops.contains("v4"), "{ops}");
+}
+
+/// A snapshots folder: `copies` are (snapshot, [(path, text)]).
+fn snapshots(root: &Path, copies: &[(&str, &[(&str, String)])]) {
+    for (snapshot, files) in copies {
+        for (path, text) in *files {
+            let path = root.join(snapshot).join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn snapshot_symlinks_are_never_followed_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.md");
+    fs::write(
+        &outside,
+        briefing("secret", "2022-06-14 12:00:00-04:00", "SECRET"),
+    )
+    .unwrap();
+    let root = dir.path().join("snapshots");
+    // modified_time moves with the edit, so `check` has no error finding to report and
+    // its exit code speaks of the skipped entries alone.
+    let a1 = briefing("a", "2022-06-14 12:00:00-04:00", "v1");
+    let a2 = briefing("a", "2022-06-14 13:00:00-04:00", "v2");
+    snapshots(
+        &root,
+        &[
+            ("2022-06-14", &[("a.md", a1)]),
+            ("2022-06-15", &[("a.md", a2)]),
+        ],
+    );
+    std::os::unix::fs::symlink(&outside, root.join("2022-06-15/leak.md")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), root.join("2022-06-15/up")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), root.join("2022-06-16")).unwrap();
+    for command in ["audit", "log", "check"] {
+        let output = run(&[os(command), root.as_os_str()]);
+        let stdout = stdout_of(&output);
+        let stderr = stderr_of(&output);
+        assert!(!stdout.contains("SECRET") && !stderr.contains("SECRET"));
+        assert!(
+            stderr.contains("2022-06-15:leak.md: symlink not followed"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("2022-06-15:up: symlink not followed"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("2022-06-16: symlink not followed"),
+            "{stderr}"
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{command}: {stdout}\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn snapshot_with_extra_non_briefing_files_ignores_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let a1 = briefing("a", "2022-06-14 12:00:00-04:00", "v1");
+    let a2 = briefing("a", "2022-06-14 13:00:00-04:00", "v2");
+    snapshots(
+        dir.path(),
+        &[
+            ("2022-06-14", &[("a.md", a1)]),
+            (
+                "2022-06-15",
+                &[
+                    ("a.md", a2),
+                    ("index.html", "<html></html>".to_string()),
+                    ("notes.txt", "not a briefing".to_string()),
+                    (".DS_Store", "\0\0\0\x01Bud1".to_string()),
+                ],
+            ),
+        ],
+    );
+    fs::write(
+        dir.path().join("2022-06-15/logo.png"),
+        b"\x89PNG\r\n\x1a\n\0\0",
+    )
+    .unwrap();
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let lines = json_lines(&output);
+    let documents: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line["document"].as_str())
+        .collect();
+    assert_eq!(documents, ["a.md"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Read-only guarantee
+
+/// Every path under `root` with its file type and bytes (symlinks by target), sorted.
+fn tree_hash(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut entries = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let file_type = entry.file_type().unwrap();
+            let content = if file_type.is_symlink() {
+                let target = fs::read_link(&path).unwrap();
+                format!("-> {}", target.display()).into_bytes()
+            } else if file_type.is_dir() {
+                stack.push(path.clone());
+                b"<dir>".to_vec()
+            } else {
+                fs::read(&path).unwrap()
+            };
+            entries.insert(path, content);
+        }
+    }
+    entries
+}
+
+fn run_every_archive_command(source: &Path, document: &str) {
+    for args in [
+        vec!["log"],
+        vec!["audit"],
+        vec!["audit", "--format", "json", "--jobs", "4"],
+        vec!["check"],
+    ] {
+        let mut full: Vec<&std::ffi::OsStr> = args.iter().map(os).collect();
+        full.push(source.as_os_str());
+        let output = run(&full);
+        assert!(matches!(output.status.code(), Some(0..=2)));
+    }
+    let output = run(&[os("history"), os(document), source.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+}
+
+#[test]
+fn git_archive_is_byte_for_byte_unchanged() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    // A stale-looking index and a dirty work tree tempt a tool to refresh or write.
+    fs::write(repo.dir.join("a.md"), "uncommitted\n").unwrap();
+    let before = tree_hash(&repo.dir);
+    assert!(before.keys().any(|path| path.ends_with(".git/index")));
+    run_every_archive_command(&repo.dir, "b.md");
+    assert_eq!(before, tree_hash(&repo.dir));
+}
+
+#[test]
+fn snapshots_archive_is_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let a1 = briefing("a", "2022-06-14 12:00:00-04:00", "v1");
+    let a2 = briefing("a", "2022-06-14 13:00:00-04:00", "v2");
+    snapshots(
+        dir.path(),
+        &[
+            ("2022-06-14", &[("x/a.md", a1)]),
+            ("2022-06-15", &[("x/a.md", a2)]),
+        ],
+    );
+    let before = tree_hash(dir.path());
+    run_every_archive_command(dir.path(), "x/a.md");
+    assert_eq!(before, tree_hash(dir.path()));
+}
+
+// ---------------------------------------------------------------------------------------
+// Determinism
+
+#[test]
+fn audit_json_is_identical_for_any_jobs_and_run() {
+    let mut repo = Repo::new();
+    for version in 1..=4 {
+        for slug in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] {
+            // Every briefing changes in a different commit pattern.
+            let edit = if (slug.as_bytes()[0] as usize + version) % 3 == 0 {
+                "unchanged".to_string()
+            } else {
+                format!("v{version}")
+            };
+            repo.write(
+                &format!("{slug}/{slug}.md"),
+                &briefing(slug, "2022-06-14 12:00:00-04:00", &edit),
+            );
+        }
+        repo.commit(&format!("commit {version}"));
+    }
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2", "8", "1", "8"] {
+        let output = run(&[
+            os("audit"),
+            os("--format"),
+            os("json"),
+            os("--jobs"),
+            os(jobs),
+            repo.dir.as_os_str(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        outputs.push(output.stdout);
+    }
+    assert!(
+        json_lines(&run(&[
+            os("audit"),
+            os("--format"),
+            os("json"),
+            repo.dir.as_os_str()
+        ]))
+        .len()
+            > 12
+    );
+    for output in &outputs[1..] {
+        assert_eq!(&outputs[0], output);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Interruption
+
+#[test]
+fn sigint_stops_an_audit_promptly_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    // Enough work for a debug build to still be busy when the signal comes.
+    for (snapshot, salt) in [("2022-06-14", "alpha"), ("2022-06-15", "omega")] {
+        for file in 0..40 {
+            let path = root.join(snapshot).join(format!("b{file:02}.md"));
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, long_transcript(3_000, &format!("{salt}{file}"))).unwrap();
+        }
+    }
+    let cwd = dir.path().join("cwd");
+    fs::create_dir(&cwd).unwrap();
+    let before = (tree_hash(&root), tree_hash(&cwd));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["audit", "--jobs", "2"])
+        .arg(&root)
+        .current_dir(&cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let still_running = child.try_wait().unwrap().is_none();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success() || !still_running);
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(sent.elapsed() < Duration::from_secs(10), "did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    if still_running {
+        use std::os::unix::process::ExitStatusExt;
+        assert!(
+            status.signal() == Some(2) || status.code() == Some(130),
+            "{status:?}"
+        );
+    } else {
+        eprintln!("note: audit finished before SIGINT was sent");
+    }
+    assert_eq!(before, (tree_hash(&root), tree_hash(&cwd)));
+}
