@@ -450,7 +450,11 @@ fn diff_of_a_file_and_a_folder_is_an_error_naming_both() {
 
 #[test]
 fn ignore_cosmetic_drops_comparisons_with_nothing_else() {
-    let all = briefdiff().arg("audit").arg(demo_archive()).output().unwrap();
+    let all = briefdiff()
+        .arg("audit")
+        .arg(demo_archive())
+        .output()
+        .unwrap();
     let some = briefdiff()
         .args(["audit", "--ignore-cosmetic"])
         .arg(demo_archive())
