@@ -131,6 +131,15 @@ pub struct ReportArgs {
     /// Unchanged blocks shown before each change in the text report
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub context: usize,
+
+    /// Show old and new text in two columns (the default on terminals at least 160
+    /// columns wide); text format only
+    #[arg(long, overrides_with = "no_side_by_side")]
+    pub side_by_side: bool,
+
+    /// Show changes inline, even on a wide terminal
+    #[arg(long, overrides_with = "side_by_side")]
+    pub no_side_by_side: bool,
 }
 
 #[derive(Debug, Args)]
