@@ -95,6 +95,25 @@ Examples:
   git config diff.briefing.textconv 'briefdiff textconv'
   git diff --word-diff")]
     Textconv(TextconvArgs),
+
+    /// Print shell completions for bash, zsh, fish, PowerShell or Elvish
+    #[command(after_help = "\
+Examples:
+  briefdiff completions bash > ~/.local/share/bash-completion/completions/briefdiff
+  briefdiff completions zsh > ~/.zfunc/_briefdiff
+  briefdiff completions fish > ~/.config/fish/completions/briefdiff.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), for `man -l` or a `man1` folder
+    #[command(
+        hide = true,
+        after_help = "\
+Examples:
+  briefdiff man | man -l -
+  briefdiff man > ~/.local/share/man/man1/briefdiff.1
+  briefdiff man audit > ~/.local/share/man/man1/briefdiff-audit.1"
+    )]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,6 +290,19 @@ pub enum ParseFormat {
 pub struct TextconvArgs {
     /// A briefing file (git passes a temporary copy)
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand: print its own page (`briefdiff-SUBCOMMAND(1)`) instead of the main one
+    pub subcommand: Option<String>,
 }
 
 #[cfg(test)]
