@@ -114,6 +114,20 @@ Examples:
   briefdiff man audit > ~/.local/share/man/man1/briefdiff-audit.1"
     )]
     Man(ManArgs),
+
+    /// The external diff program git runs: `path old-file old-hex old-mode new-file
+    /// new-hex new-mode`, with `new-path` and a rename note for renames
+    #[command(
+        name = "git-diff",
+        hide = true,
+        after_help = "\
+Examples:
+  GIT_EXTERNAL_DIFF='briefdiff git-diff' git diff
+  git log -p --ext-diff          with `git config diff.external 'briefdiff git-diff'`
+  echo '*.md diff=briefing' >> .gitattributes
+  git config diff.briefing.command 'briefdiff git-diff'"
+    )]
+    GitDiff(GitDiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -303,6 +317,22 @@ pub struct CompletionsArgs {
 pub struct ManArgs {
     /// A subcommand: print its own page (`briefdiff-SUBCOMMAND(1)`) instead of the main one
     pub subcommand: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GitDiffArgs {
+    /// What git passes: `path old-file old-hex old-mode new-file new-hex new-mode`, then
+    /// `new-path rename-note` for a rename, or `path` alone for an unmerged path
+    #[arg(
+        value_name = "GIT_ARGS",
+        num_args = 1..=9,
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub git_args: Vec<std::ffi::OsString>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[cfg(test)]

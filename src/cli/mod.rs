@@ -7,6 +7,7 @@ mod args;
 mod color;
 mod completions;
 mod diff;
+mod git_diff;
 mod man;
 mod parse;
 mod progress;
@@ -70,6 +71,7 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> anyhow::Result<Outcome> {
         Command::Check(args) => archive::run_check(cli, args, out),
         Command::Completions(args) => completions::run(args, out),
         Command::Man(args) => man::run(args, out),
+        Command::GitDiff(args) => git_diff::run(cli, args, out),
     }
 }
 
