@@ -15,5 +15,6 @@ mod archive;
 mod cli;
 mod corpus;
 mod diff;
+mod gate;
 mod parse;
 mod revisions;
