@@ -77,6 +77,13 @@ pub fn digest(comparison: &Comparison) -> String {
             if total == 1 { "" } else { "s" }
         ));
     }
+    let ignored = comparison.summary.ignored;
+    if ignored > 0 {
+        parts.push(format!(
+            "{ignored} paragraph{} ignored by config",
+            if ignored == 1 { "" } else { "s" }
+        ));
+    }
     if comparison.summary.bailout {
         parts.push("too large to diff word by word".to_string());
     }
@@ -159,6 +166,18 @@ mod tests {
             digest(&comparison),
             "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
         );
+    }
+
+    #[test]
+    fn ignored_paragraphs_are_counted_not_hidden() {
+        let comparison = Comparison {
+            summary: Summary {
+                ignored: 2,
+                ..Summary::default()
+            },
+            ..Comparison::default()
+        };
+        assert_eq!(digest(&comparison), "2 paragraphs ignored by config");
     }
 
     #[test]

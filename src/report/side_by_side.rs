@@ -13,7 +13,8 @@ use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Role;
-use super::terminal::{Span, TEXT_INDENT, TerminalOptions, elide, marked, wrap};
+use super::excerpt::elide;
+use super::terminal::{Span, TEXT_INDENT, TerminalOptions, marked, wrap};
 use crate::diff::{BodyChange, OpKind};
 
 /// Terminals at least this wide get two columns unless told otherwise: two columns of

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::excerpt::elide;
 use super::{Pair, Role, Side, Styles, digest, format_shift};
 use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
 use crate::model::{Block, Briefing};
@@ -53,8 +54,6 @@ impl Default for TerminalOptions {
     }
 }
 
-/// Words of an unchanged stretch kept on each side of a change inside a long block.
-const CONTEXT_WORDS: usize = 12;
 /// Left margin of block text under its heading.
 pub(super) const TEXT_INDENT: usize = 4;
 
@@ -435,27 +434,6 @@ pub(super) fn marked(role: Role, text: &str, colored: bool, open: &str, close: &
     Span::new(Some(role), format!("{open}{trimmed}{close}{trailing}"))
 }
 
-/// Keeps the words of an unchanged run nearest the changes around it.
-pub(super) fn elide(text: &str, at_start: bool, at_end: bool) -> String {
-    if at_start && at_end {
-        // The block has no change of its own (a moved or cosmetic block): show it whole.
-        return text.to_string();
-    }
-    let words: Vec<&str> = text.split_inclusive(' ').collect();
-    let keep_head = if at_start { 0 } else { CONTEXT_WORDS };
-    let keep_tail = if at_end { 0 } else { CONTEXT_WORDS };
-    if words.len() <= keep_head + keep_tail + 2 {
-        return text.to_string();
-    }
-    let head: String = words[..keep_head].concat();
-    let tail: String = words[words.len() - keep_tail..].concat();
-    match (keep_head, keep_tail) {
-        (0, _) => format!("… {tail}"),
-        (_, 0) => format!("{head}…"),
-        _ => format!("{head}… {tail}"),
-    }
-}
-
 /// Greedy wrap on spaces; a word wider than the line stands alone on its line, uncut.
 pub(super) fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
     let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
@@ -524,18 +502,6 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].len(), 3);
         assert_eq!(text_of(&lines), vec!["said [-three-] {+four+}"]);
-    }
-
-    #[test]
-    fn elides_long_unchanged_runs_keeping_words_near_changes() {
-        let run: String = (1..=40).map(|n| format!("w{n} ")).collect();
-        let middle = elide(&run, false, false);
-        assert!(middle.starts_with("w1 w2 "), "{middle}");
-        assert!(middle.contains("… "), "{middle}");
-        assert!(middle.ends_with("w40 "), "{middle}");
-        let start = elide(&run, true, false);
-        assert!(start.starts_with("… w29 "), "{start}");
-        assert_eq!(elide("a b c ", true, true), "a b c ");
     }
 
     #[test]

@@ -17,4 +17,5 @@ mod corpus;
 mod diff;
 mod gate;
 mod parse;
+mod report;
 mod revisions;
