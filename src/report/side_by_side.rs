@@ -113,6 +113,13 @@ fn column_spans(change: &BodyChange, column: Column, colored: bool) -> Vec<Span>
     if let Some(speaker) = speaker {
         spans.push(Span::new(Some(Role::Speaker), format!("{speaker}: ")));
     }
+    if change.cosmetic && change.ops.iter().all(|op| op.op == OpKind::Equal) {
+        // A re-wrap or whitespace change: the words are the same on both sides, so the
+        // start of the block is enough to find it, as in the inline layout.
+        let text: String = change.ops.iter().map(|op| op.text.as_str()).collect();
+        spans.push(Span::new(None, elide(&text, false, true)));
+        return spans;
+    }
     let last = change.ops.len().saturating_sub(1);
     // A whole block inserted or deleted: the heading and the empty column say so.
     let only_one_kind = change
@@ -302,6 +309,27 @@ mod tests {
         let (left, right) = text.split_once('│').unwrap();
         assert!(left.contains(&deleted), "{text:?}");
         assert!(right.contains(&inserted), "{text:?}");
+    }
+
+    #[test]
+    fn a_rewrap_shows_the_start_of_the_block_on_both_sides() {
+        let words: String = (1..=40).map(|n| format!("w{n} ")).collect();
+        let mut rewrapped = change(
+            ChangeKind::Edited,
+            vec![0],
+            vec![0],
+            vec![op(OpKind::Equal, &words)],
+        );
+        rewrapped.cosmetic = true;
+        let rows = columns(&render(&rewrapped, 200, Styles::plain()));
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        let (left, right) = &rows[0];
+        assert_eq!(left, right);
+        assert!(
+            left.starts_with("MS. WHITFIELD: w1 w2 ") && left.ends_with('…'),
+            "{left}"
+        );
+        assert!(!left.contains("w40"), "{left}");
     }
 
     #[test]
