@@ -447,3 +447,23 @@ fn diff_of_a_file_and_a_folder_is_an_error_naming_both() {
         "{stderr}"
     );
 }
+
+#[test]
+fn ignore_cosmetic_drops_comparisons_with_nothing_else() {
+    let all = briefdiff()
+        .arg("audit")
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    let some = briefdiff()
+        .args(["audit", "--ignore-cosmetic"])
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&all).matches("── ").count(), 4);
+    // The last snapshot only re-wraps the briefing.
+    let stdout = stdout_of(&some);
+    assert_eq!(stdout.matches("── ").count(), 3, "{stdout}");
+    assert!(!stdout.contains("new 2022-06-17T10-00"), "{stdout}");
+    assert!(!stdout.contains("cosmetic"), "{stdout}");
+}
