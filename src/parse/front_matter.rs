@@ -7,12 +7,20 @@
 //! [`Timestamp`]s; anything else stays text and is diffed as text.
 //!
 //! YAML aliases are expanded by serde_yaml under its repetition limit, so an alias bomb
-//! ("billion laughs") fails fast as broken YAML instead of exhausting memory.
+//! ("billion laughs") fails fast as broken YAML instead of exhausting memory. Flow
+//! collections (`[`, `{`) nested deeper than serde_yaml's recursion limit are refused
+//! before libyaml sees them: its scanner is quadratic in flow depth, so a megabyte of `[`
+//! would take minutes only to fail the same way.
+
+use std::collections::{HashMap, VecDeque};
 
 use serde_yaml::Value;
 
 use super::error::ParseErrorKind;
 use crate::model::{Field, FrontMatter, MetaValue, Timestamp};
+
+/// serde_yaml's recursion limit: deeper YAML fails anyway.
+const MAX_FLOW_DEPTH: usize = 128;
 
 /// Why the front matter could not be read, and on which file line.
 #[derive(Debug)]
@@ -27,6 +35,14 @@ pub(crate) fn parse_front_matter(
     yaml: &str,
     first_line: usize,
 ) -> Result<FrontMatter, FrontMatterError> {
+    if let Some(line) = too_deep_flow_line(yaml) {
+        return Err(FrontMatterError {
+            line: Some(first_line + line - 1),
+            kind: ParseErrorKind::BrokenYaml {
+                message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
+            },
+        });
+    }
     let value: Value = serde_yaml::from_str(yaml).map_err(|err| FrontMatterError {
         // serde_yaml counts lines from 1 inside the snippet.
         line: Some(
@@ -49,24 +65,74 @@ pub(crate) fn parse_front_matter(
         }
     };
 
-    let mut key_lines = top_level_key_lines(yaml);
+    // Key → its lines in order: a lookup per key keeps thousands of keys linear.
+    let mut key_lines: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (key, line, _) in top_level_key_lines(yaml) {
+        key_lines.entry(key).or_default().push_back(line);
+    }
     let fields = mapping
         .into_iter()
         .map(|(key, value)| {
             let key = key_text(&key);
             // A key line is matched once, so a repeated spelling takes the next line.
             let line = key_lines
-                .iter_mut()
-                .find(|(name, _, used)| !*used && *name == key)
-                .map_or(first_line, |(_, line, used)| {
-                    *used = true;
-                    first_line + *line - 1
-                });
+                .get_mut(&key)
+                .and_then(VecDeque::pop_front)
+                .map_or(first_line, |line| first_line + line - 1);
             let value = meta_value(&key, value);
             Field { key, value, line }
         })
         .collect();
     Ok(FrontMatter { fields })
+}
+
+/// The 1-based line (inside the snippet) where flow collections first nest deeper than
+/// [`MAX_FLOW_DEPTH`], if they do. Brackets inside quoted scalars and comments do not
+/// count; a quote opens a scalar only where a token can start, as in YAML.
+fn too_deep_flow_line(yaml: &str) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut previous = b' ';
+    let mut bytes = yaml.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        if byte == b'\n' {
+            line += 1;
+            comment = false;
+        }
+        match quote {
+            // `\"` inside double quotes; `''` inside single quotes closes and reopens.
+            Some(b'"') if byte == b'\\' => {
+                if bytes.next() == Some(b'\n') {
+                    line += 1;
+                }
+            }
+            Some(b'\'') if byte == b'\'' && bytes.peek() == Some(&b'\'') => {
+                bytes.next();
+            }
+            Some(open) if byte == open => quote = None,
+            Some(_) => {}
+            None if comment => {}
+            None => match byte {
+                b'#' if previous.is_ascii_whitespace() => comment = true,
+                b'"' | b'\''
+                    if matches!(previous, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':') =>
+                {
+                    quote = Some(byte);
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(line);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = byte;
+    }
+    None
 }
 
 /// serde_yaml's message without its ` at line L column C` suffix: that location is inside
@@ -363,5 +429,43 @@ mod tests {
             "{err:?}"
         );
         assert!(start.elapsed().as_secs() < 2);
+    }
+
+    /// Runs `f` on another thread and fails if it does not finish: a hang guard, far
+    /// above an honest debug run, not a speed assertion.
+    fn finishes<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(f()));
+        receive
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("hang guard: still running after 60 s")
+    }
+
+    #[test]
+    fn deep_flow_nesting_fails_without_quadratic_scanning() {
+        // libyaml's scanner is quadratic in flow depth: 10^6 `[` took minutes.
+        let yaml = format!("title: x\na: {}\n", "[".repeat(1_000_000));
+        let err = finishes(move || parse_front_matter(&yaml, 2).unwrap_err());
+        assert_eq!(err.line, Some(3));
+        assert_eq!(
+            err.kind,
+            ParseErrorKind::BrokenYaml {
+                message: "flow collections nested deeper than 128 levels".to_owned()
+            }
+        );
+        // Brackets inside quotes and comments do not nest.
+        let quoted = format!("a: '{0}''{0}'\nb: \"\\\"{0}\"\n# {0}\n", "[".repeat(200));
+        assert_eq!(parse_front_matter(&quoted, 2).unwrap().fields.len(), 2);
+        let nested = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert_eq!(parse_front_matter(&nested, 2).unwrap().fields.len(), 1);
+    }
+
+    #[test]
+    fn many_keys_find_their_lines_in_linear_time() {
+        let yaml: String = (0..200_000).map(|i| format!("k{i}: v\n")).collect();
+        let fm = finishes(move || parse_front_matter(&yaml, 2).unwrap());
+        assert_eq!(fm.fields.len(), 200_000);
+        assert_eq!(fm.fields[199_999].key, "k199999");
+        assert_eq!(fm.fields[199_999].line, 200_001);
     }
 }
