@@ -22,7 +22,8 @@ use super::classify::Classifier;
 use super::comparison::{OpKind, WordOp};
 
 /// Above this estimate of Myers work ((tokens left after trimming the common prefix and
-/// suffix) × (tokens that cannot match)), a block is reported as replaced, with
+/// suffix) × (their edit distance, or tokens that cannot match when that alone is over
+/// the bound)), a block is reported as replaced, with
 /// `bailout`. A 6,287-word speech swapped for another scores ~2×10⁸; the largest real
 /// edit inside one long turn scores under 10⁵.
 pub(crate) const WORD_DIFF_BUDGET: usize = 20_000_000;
@@ -265,7 +266,47 @@ fn too_costly(old: &[&str], new: &[&str]) -> bool {
     }
     let distance: u64 = balance.values().map(|count| count.unsigned_abs()).sum();
     let distance = usize::try_from(distance).unwrap_or(usize::MAX).max(1);
-    length.saturating_mul(distance) > WORD_DIFF_BUDGET
+    if length.saturating_mul(distance) > WORD_DIFF_BUDGET {
+        return true;
+    }
+    // Unmatched counts are only a lower bound of the edit distance: the same words in
+    // another order (two halves swapped) count nothing yet need every word moved. Find
+    // the real distance, giving up as soon as it passes what the budget allows.
+    !edit_distance_within(old_mid, new_mid, WORD_DIFF_BUDGET / length)
+}
+
+/// True when `old` becomes `new` with at most `max_d` deletes and inserts: Myers' greedy
+/// forward search, stopped after `max_d` steps, so it costs O((N + M) · max_d) at worst.
+fn edit_distance_within(old: &[&str], new: &[&str], max_d: usize) -> bool {
+    let (n, m) = (old.len(), new.len());
+    let max_d = max_d.min(n + m);
+    // v[k + offset]: the furthest `x` reached on diagonal k = x - y.
+    let offset = max_d + 1;
+    let mut v = vec![0usize; 2 * max_d + 3];
+    for d in 0..=max_d {
+        for step in 0..=d {
+            // k runs over -d, -d + 2, …, d.
+            let index = offset + 2 * step - d;
+            let mut x = if step == 0 || (step != d && v[index - 1] < v[index + 1]) {
+                v[index + 1]
+            } else {
+                v[index - 1] + 1
+            };
+            // y = x - k; a diagonal below the table's start is not reachable yet.
+            let Some(mut y) = (x + d).checked_sub(2 * step) else {
+                continue;
+            };
+            while x < n && y < m && old[x] == new[y] {
+                x += 1;
+                y += 1;
+            }
+            v[index] = x;
+            if x >= n && y >= m {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The ops for a pair past the cost bound: common prefix and suffix kept, the middle
@@ -599,5 +640,28 @@ mod tests {
         let result = diff(&old, &new);
         assert!(!result.bailout);
         assert_eq!((result.words_deleted, result.words_inserted), (1, 1));
+    }
+
+    #[test]
+    fn swapped_halves_bail_out_though_every_word_is_kept() {
+        // The same words on both sides, so counting them says the pair is cheap, but
+        // the shortest edit script moves a whole half: similar's Myers ran for half a
+        // minute on 320,000 words a side, and superlinearly longer beyond.
+        let first: String = (0..60_000).map(|i| format!("a{i} ")).collect();
+        let second: String = (0..60_000).map(|i| format!("b{i} ")).collect();
+        let old = format!("{first}{second}");
+        let new = format!("{second}{first}");
+        let result = diff(&old, &new);
+        assert!(result.bailout);
+        assert_eq!(rebuild(&result.ops, OpKind::Delete), old);
+        assert_eq!(rebuild(&result.ops, OpKind::Insert), new);
+        // A long text with a few scattered edits still gets its word diff.
+        let edited = old
+            .replace("a100 ", "x ")
+            .replace("a50000 ", "y ")
+            .replace("b7 ", "z ");
+        let result = diff(&old, &edited);
+        assert!(!result.bailout);
+        assert_eq!((result.words_deleted, result.words_inserted), (3, 3));
     }
 }
