@@ -5,14 +5,13 @@
 //! Every run here must end (a generous timeout guards against hangs; speed is measured by
 //! `bench/`, never asserted here) and never panic.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Repo, briefdiff, stderr_of, stdout_of};
+use crate::support::{Repo, briefdiff, stderr_of, stdout_of, tree_fingerprint};
 
 /// A hang guard, far above any honest run of a debug build.
 const HANG_GUARD: Duration = Duration::from_secs(60);
@@ -149,6 +148,21 @@ fn yaml_alias_bomb_is_refused_quickly_not_expanded() {
 }
 
 #[test]
+fn yaml_flow_nesting_bomb_is_refused_without_scanning_it() {
+    // A megabyte of `[`: libyaml's scanner is quadratic in flow depth.
+    let text = format!(
+        "---\ntitle: x\nlinks: {}\n---\n\nQ    Hi.\n",
+        "[".repeat(1 << 20)
+    );
+    let (output, path, _keep) = parse_bytes("nested.md", text.as_bytes());
+    assert_refused(
+        &output,
+        &path,
+        ":3: broken YAML in front matter: flow collections nested deeper than 128 levels",
+    );
+}
+
+#[test]
 fn invalid_utf8_is_located_with_a_hint() {
     let (output, path, _keep) = parse_bytes("latin1.md", b"---\ntitle: x\n---\nQ  caf\xe9?\n");
     assert_refused(&output, &path, ":4: invalid UTF-8 at byte 23");
@@ -228,6 +242,37 @@ fn hundred_thousand_turns_all_different_bail_out() {
         .map(|c| c["new"].as_array().unwrap().len())
         .sum();
     assert_eq!((old_seen, new_seen), (100_000, 100_000));
+}
+
+#[test]
+fn swapped_halves_of_a_huge_turn_bail_out() {
+    // Every word kept, only their order changed: cheap by word counts, costly for Myers.
+    let first: String = (0..200_000).map(|i| format!("a{i} ")).collect();
+    let second: String = (0..200_000).map(|i| format!("b{i} ")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    fs::write(
+        &old,
+        format!("---\ntitle: x\n---\n\nMS. PSAKI:  {first}{second}\n"),
+    )
+    .unwrap();
+    fs::write(
+        &new,
+        format!("---\ntitle: x\n---\n\nMS. PSAKI:  {second}{first}\n"),
+    )
+    .unwrap();
+    let output = run(&[
+        os("diff"),
+        os("--format"),
+        os("json"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["summary"]["bailout"], true, "{}", value["summary"]);
+    assert_eq!(value["summary"]["edited"], 1);
 }
 
 /// Whether this process can read a file it has made unreadable (root can).
@@ -619,30 +664,6 @@ fn snapshot_with_extra_non_briefing_files_ignores_them() {
 // ---------------------------------------------------------------------------------------
 // Read-only guarantee
 
-/// Every path under `root` with its file type and bytes (symlinks by target), sorted.
-fn tree_hash(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut entries = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            let file_type = entry.file_type().unwrap();
-            let content = if file_type.is_symlink() {
-                let target = fs::read_link(&path).unwrap();
-                format!("-> {}", target.display()).into_bytes()
-            } else if file_type.is_dir() {
-                stack.push(path.clone());
-                b"<dir>".to_vec()
-            } else {
-                fs::read(&path).unwrap()
-            };
-            entries.insert(path, content);
-        }
-    }
-    entries
-}
-
 fn run_every_archive_command(source: &Path, document: &str) {
     for args in [
         vec!["log"],
@@ -665,10 +686,10 @@ fn git_archive_is_byte_for_byte_unchanged() {
     two_briefings(&mut repo);
     // A stale-looking index and a dirty work tree tempt a tool to refresh or write.
     fs::write(repo.dir.join("a.md"), "uncommitted\n").unwrap();
-    let before = tree_hash(&repo.dir);
+    let before = tree_fingerprint(&repo.dir);
     assert!(before.keys().any(|path| path.ends_with(".git/index")));
     run_every_archive_command(&repo.dir, "b.md");
-    assert_eq!(before, tree_hash(&repo.dir));
+    assert_eq!(before, tree_fingerprint(&repo.dir));
 }
 
 #[test]
@@ -683,9 +704,9 @@ fn snapshots_archive_is_byte_for_byte_unchanged() {
             ("2022-06-15", &[("x/a.md", a2)]),
         ],
     );
-    let before = tree_hash(dir.path());
+    let before = tree_fingerprint(dir.path());
     run_every_archive_command(dir.path(), "x/a.md");
-    assert_eq!(before, tree_hash(dir.path()));
+    assert_eq!(before, tree_fingerprint(dir.path()));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -754,7 +775,7 @@ fn sigint_stops_an_audit_promptly_and_leaves_nothing_behind() {
     }
     let cwd = dir.path().join("cwd");
     fs::create_dir(&cwd).unwrap();
-    let before = (tree_hash(&root), tree_hash(&cwd));
+    let before = (tree_fingerprint(&root), tree_fingerprint(&cwd));
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
         .args(["audit", "--jobs", "2"])
@@ -796,5 +817,5 @@ fn sigint_stops_an_audit_promptly_and_leaves_nothing_behind() {
     } else {
         eprintln!("note: audit finished before SIGINT was sent");
     }
-    assert_eq!(before, (tree_hash(&root), tree_hash(&cwd)));
+    assert_eq!(before, (tree_fingerprint(&root), tree_fingerprint(&cwd)));
 }
