@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
     // A document compared with itself has no changes and no findings.
     for doc in [&old, &new] {
         let same = compare(doc, doc, &options);
-        assert!(same.metadata.is_empty(), "compare(a, a) has metadata changes");
+        assert!(
+            same.metadata.is_empty(),
+            "compare(a, a) has metadata changes"
+        );
         assert!(same.body.is_empty(), "compare(a, a) has body changes");
         assert!(same.findings.is_empty(), "compare(a, a) has findings");
         assert!(!same.summary.body_changed && !same.summary.substantive);
@@ -78,8 +81,16 @@ fn check_invariants(old: &Briefing, new: &Briefing, comparison: &Comparison) {
                     .map(|op| op.text.as_str())
                     .collect()
             };
-            assert_eq!(rebuild(OpKind::Insert), old.blocks[*o].text, "ops lose old text");
-            assert_eq!(rebuild(OpKind::Delete), new.blocks[*n].text, "ops lose new text");
+            assert_eq!(
+                rebuild(OpKind::Insert),
+                old.blocks[*o].text,
+                "ops lose old text"
+            );
+            assert_eq!(
+                rebuild(OpKind::Delete),
+                new.blocks[*n].text,
+                "ops lose new text"
+            );
         }
     }
 }

@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
             // Every block points at a line of the input.
             let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
             for block in &parsed.briefing.blocks {
-                assert!(block.line >= 1 && block.line <= lines, "block line out of range");
+                assert!(
+                    block.line >= 1 && block.line <= lines,
+                    "block line out of range"
+                );
             }
         }
         Err(error) => {
