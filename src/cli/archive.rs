@@ -331,6 +331,8 @@ fn report_walk(
     let totals = walk_all(opened, source_args, pairs, |report| {
         for entry in &report.entries {
             match entry {
+                Entry::Compared(compared)
+                    if report_args.ignore_cosmetic && only_cosmetic(compared) => {}
                 Entry::Compared(compared) => {
                     let pair = compared.pair(&report.document);
                     if format == Format::Github {
@@ -371,6 +373,15 @@ fn report_walk(
         Format::Markdown | Format::Github => {}
     }
     Ok(walk_outcome(&totals))
+}
+
+/// Nothing in the comparison survives `--ignore-cosmetic`: no substantive change, no
+/// finding.
+fn only_cosmetic(compared: &walk::Compared) -> bool {
+    let comparison = &compared.comparison;
+    !comparison.summary.substantive
+        && comparison.metadata.iter().all(|change| change.cosmetic)
+        && comparison.findings.is_empty()
 }
 
 /// Walks every history, feeding each briefing's report to `each` and counting totals.

@@ -1,18 +1,23 @@
-//! `briefdiff diff OLD NEW`: two files compared directly.
+//! `briefdiff diff OLD NEW`: two files compared directly, or two folders file by file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
 use briefdiff::diff::{DiffOptions, compare};
+use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::{Pair, Side, github, json, markdown, terminal};
+use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
 use super::parse::read_briefing;
-use super::{Outcome, color};
+use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let config = load_config(cli.config.as_deref(), &args.new)?;
+    if args.old.is_dir() || args.new.is_dir() {
+        return run_folders(cli, args, config, out);
+    }
     let old = read_briefing(&args.old)?;
     let new = read_briefing(&args.new)?;
     let options = DiffOptions { config };
@@ -35,6 +40,65 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
     let differs =
         comparison.summary.substantive || comparison.metadata.iter().any(|change| !change.cosmetic);
     Ok(if args.exit_code && differs {
+        Outcome::Differences
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Two folders: every relative path found in either, compared; files identical on both
+/// sides are not reported, files on one side only are reported as wholly inserted or
+/// deleted.
+fn run_folders(
+    cli: &Cli,
+    args: &DiffArgs,
+    config: briefdiff::config::Config,
+    out: &mut impl Write,
+) -> anyhow::Result<Outcome> {
+    let pair = open_pair(&args.old, &args.new)?;
+    let scan = pair.scan(&ScanOptions::default())?;
+    for warning in &scan.warnings {
+        warn(warning);
+    }
+    let options = WalkOptions {
+        diff: DiffOptions { config },
+        ..WalkOptions::default()
+    };
+    let mut differs = false;
+    let mut unreadable = 0;
+    let mut shown = 0;
+    let result = walk(&pair, &scan.histories, &options, |report| {
+        for entry in &report.entries {
+            match entry {
+                Entry::Compared(compared) => {
+                    let comparison = &compared.comparison;
+                    if comparison.metadata.is_empty() && !comparison.summary.body_changed {
+                        continue;
+                    }
+                    differs |= comparison.summary.substantive
+                        || comparison.metadata.iter().any(|change| !change.cosmetic);
+                    if shown > 0 && args.report.format == Format::Text {
+                        writeln!(out)?;
+                    }
+                    shown += 1;
+                    write_pair(cli, &args.report, &compared.pair(&report.document), out)?;
+                }
+                Entry::Unreadable(problem) => {
+                    unreadable += 1;
+                    warn(&problem.finding.message);
+                }
+            }
+        }
+        Ok::<(), std::io::Error>(())
+    });
+    match result {
+        Ok(()) => {}
+        Err(WalkError::Sink(error)) => return Err(error.into()),
+        Err(error) => return Err(anyhow::anyhow!(error.to_string())),
+    }
+    Ok(if unreadable > 0 {
+        Outcome::Incomplete
+    } else if args.exit_code && differs {
         Outcome::Differences
     } else {
         Outcome::Success

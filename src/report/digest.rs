@@ -1,34 +1,16 @@
 //! One-line digests of a comparison, as `log` prints them:
 //! `modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR`.
 
-use crate::diff::{BodyChange, ChangeKind, Comparison, MetaChangeKind};
+use crate::diff::{BodyChange, ChangeKind, Comparison, MetaChangeKind, format_duration};
 use crate::model::BlockKind;
 
 /// A signed duration the way people say it: `+1 h 45 min`, `-3 d 2 h`, `+30 s`.
-///
-/// Seconds are dropped once the shift is over an hour: nobody reads them there.
 pub fn format_shift(seconds: i64) -> String {
-    if seconds == 0 {
-        return "±0 s".to_string();
+    match seconds.signum() {
+        0 => "±0 s".to_string(),
+        1 => format!("+{}", format_duration(seconds)),
+        _ => format!("-{}", format_duration(seconds)),
     }
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let total = seconds.unsigned_abs();
-    let (days, hours) = (total / 86_400, total % 86_400 / 3_600);
-    let (minutes, secs) = (total % 3_600 / 60, total % 60);
-    let mut parts = Vec::new();
-    if days > 0 {
-        parts.push(format!("{days} d"));
-    }
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if minutes > 0 && days == 0 {
-        parts.push(format!("{minutes} min"));
-    }
-    if secs > 0 && total < 3_600 {
-        parts.push(format!("{secs} s"));
-    }
-    format!("{sign}{}", parts.join(" "))
 }
 
 /// The comparison in one line; `no change` when there is nothing to say.
@@ -93,6 +75,13 @@ pub fn digest(comparison: &Comparison) -> String {
         parts.push(format!(
             "{total} cosmetic change{}",
             if total == 1 { "" } else { "s" }
+        ));
+    }
+    let ignored = comparison.summary.ignored;
+    if ignored > 0 {
+        parts.push(format!(
+            "{ignored} paragraph{} ignored by config",
+            if ignored == 1 { "" } else { "s" }
         ));
     }
     if comparison.summary.bailout {
@@ -177,6 +166,18 @@ mod tests {
             digest(&comparison),
             "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
         );
+    }
+
+    #[test]
+    fn ignored_paragraphs_are_counted_not_hidden() {
+        let comparison = Comparison {
+            summary: Summary {
+                ignored: 2,
+                ..Summary::default()
+            },
+            ..Comparison::default()
+        };
+        assert_eq!(digest(&comparison), "2 paragraphs ignored by config");
     }
 
     #[test]

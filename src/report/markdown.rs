@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::excerpt::elide;
 use super::{Pair, digest, format_shift};
 use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
 use crate::model::MetaValue;
@@ -128,8 +129,12 @@ fn write_body_change(out: &mut impl Write, pair: &Pair<'_>, change: &BodyChange)
         quote.push_str(&format!("**{}:** ", escape(speaker)));
     }
     let single_kind = change.ops.iter().all(|op| op.op == change.ops[0].op);
-    for op in &change.ops {
-        let text = escape(&op.text);
+    let last = change.ops.len().saturating_sub(1);
+    for (index, op) in change.ops.iter().enumerate() {
+        let text = match op.op {
+            OpKind::Equal => escape(&elide(&op.text, index == 0, index == last)),
+            _ => escape(&op.text),
+        };
         let trimmed = text.trim_end();
         let trailing = &text[trimmed.len()..];
         match op.op {

@@ -9,6 +9,7 @@
 
 mod clock;
 mod digest;
+mod excerpt;
 pub mod github;
 pub mod json;
 pub mod markdown;

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::excerpt::elide;
 use super::{Pair, Role, Side, Styles, digest, format_shift};
 use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
 use crate::model::{Block, Briefing};
@@ -39,8 +40,6 @@ impl Default for TerminalOptions {
     }
 }
 
-/// Words of an unchanged stretch kept on each side of a change inside a long block.
-const CONTEXT_WORDS: usize = 12;
 /// Left margin of block text under its heading.
 const TEXT_INDENT: usize = 4;
 
@@ -57,8 +56,8 @@ pub fn write_comparison(
         styles.paint(Role::Heading, "──"),
         styles.paint(Role::Document, pair.document)
     )?;
-    write_side(out, styles, "old", pair.old)?;
-    write_side(out, styles, "new", pair.new)?;
+    write_side(out, styles, "old", pair.old, pair.path)?;
+    write_side(out, styles, "new", pair.new, pair.path)?;
 
     let comparison = pair.comparison;
     let metadata: Vec<&MetaChange> = comparison
@@ -101,13 +100,14 @@ pub fn write_comparison(
             };
             let at = finding
                 .line
-                .map(|line| format!(" {}", styles.paint(Role::Meta, format!("(line {line})"))))
+                .map(|line| format!("line {line}  "))
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:<8} {}  {}{at}",
+                "  {:<8} {}  {}{}",
                 styles.paint(role, finding.severity.as_str()),
                 styles.paint(Role::Heading, finding.rule.as_str()),
+                styles.paint(Role::Meta, at),
                 finding.message
             )?;
         }
@@ -121,8 +121,22 @@ pub fn write_comparison(
     Ok(())
 }
 
-fn write_side(out: &mut impl Write, styles: &Styles, name: &str, side: &Side) -> io::Result<()> {
-    let mut line = format!("   {name} {}", side.label);
+/// `old 2022-06-14T20-00` — the revision alone when its path is the one in the heading,
+/// `rev:path` when the briefing was at another path then (a move).
+fn write_side(
+    out: &mut impl Write,
+    styles: &Styles,
+    name: &str,
+    side: &Side,
+    path: &str,
+) -> io::Result<()> {
+    let label = side
+        .label
+        .strip_suffix(path)
+        .and_then(|revision| revision.strip_suffix(':'))
+        .filter(|revision| !revision.is_empty())
+        .unwrap_or(&side.label);
+    let mut line = format!("   {name} {label}");
     if let Some(time) = side.time {
         line.push_str(&format!("  {}", super::clock::format_utc(time)));
     }
@@ -136,7 +150,7 @@ fn write_meta_change(out: &mut impl Write, styles: &Styles, change: &MetaChange)
     let value = |value: &Option<crate::model::MetaValue>| {
         value
             .as_ref()
-            .map(|value| format!("{:?}", value.display_text()))
+            .map(|value| quoted(value.display_text()))
             .unwrap_or_default()
     };
     let text = match change.change {
@@ -172,6 +186,27 @@ fn write_meta_change(out: &mut impl Write, styles: &Styles, change: &MetaChange)
         Role::Heading
     };
     writeln!(out, "  {}{}", styles.paint(role, text), suffix)
+}
+
+/// A metadata value in double quotes, with invisible characters made visible as JSON
+/// writes them (`\u00a0` for an NBSP), since an NBSP↔space change is a real, if
+/// cosmetic, difference a reader must be able to see.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{a0}' | '\u{2060}' | '\u{200b}' | '\u{feff}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
+            }
+            ch if ch.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(ch))),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Unchanged new blocks right before a change, each on one line, each shown once.
@@ -256,8 +291,11 @@ fn write_body_change(
         _ => {}
     }
     let mut notes = Vec::new();
-    if change.cosmetic {
-        notes.push("cosmetic".to_string());
+    let words_unchanged = change.ops.iter().all(|op| op.op == OpKind::Equal);
+    match (change.cosmetic, words_unchanged) {
+        (true, true) => notes.push("cosmetic: re-wrap or whitespace".to_string()),
+        (true, false) => notes.push("cosmetic".to_string()),
+        _ => {}
     }
     if change.marked_correction {
         notes.push("marked correction".to_string());
@@ -295,7 +333,14 @@ fn write_body_change(
     if let Some(speaker) = speaker {
         spans.push(Span::new(Some(Role::Speaker), format!("{speaker}: ")));
     }
-    spans.extend(op_spans(change, styles.is_colored()));
+    if change.cosmetic && words_unchanged {
+        // Whitespace or re-wrapping only: the words are the same, so the start of the
+        // block is enough to find it; a re-wrapped speech would otherwise fill screens.
+        let text: String = change.ops.iter().map(|op| op.text.as_str()).collect();
+        spans.push(Span::new(None, elide(&text, false, true)));
+    } else {
+        spans.extend(op_spans(change, styles.is_colored()));
+    }
     for line in wrap(&spans, options.width.saturating_sub(TEXT_INDENT).max(20)) {
         write!(out, "{:indent$}", "", indent = TEXT_INDENT)?;
         for span in line {
@@ -372,27 +417,6 @@ fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Spa
     Span::new(Some(role), format!("{open}{trimmed}{close}{trailing}"))
 }
 
-/// Keeps the words of an unchanged run nearest the changes around it.
-fn elide(text: &str, at_start: bool, at_end: bool) -> String {
-    if at_start && at_end {
-        // The block has no change of its own (a moved or cosmetic block): show it whole.
-        return text.to_string();
-    }
-    let words: Vec<&str> = text.split_inclusive(' ').collect();
-    let keep_head = if at_start { 0 } else { CONTEXT_WORDS };
-    let keep_tail = if at_end { 0 } else { CONTEXT_WORDS };
-    if words.len() <= keep_head + keep_tail + 2 {
-        return text.to_string();
-    }
-    let head: String = words[..keep_head].concat();
-    let tail: String = words[words.len() - keep_tail..].concat();
-    match (keep_head, keep_tail) {
-        (0, _) => format!("… {tail}"),
-        (_, 0) => format!("{head}…"),
-        _ => format!("{head}… {tail}"),
-    }
-}
-
 /// Greedy wrap on spaces; a word wider than the line stands alone on its line, uncut.
 fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
     let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
@@ -464,15 +488,11 @@ mod tests {
     }
 
     #[test]
-    fn elides_long_unchanged_runs_keeping_words_near_changes() {
-        let run: String = (1..=40).map(|n| format!("w{n} ")).collect();
-        let middle = elide(&run, false, false);
-        assert!(middle.starts_with("w1 w2 "), "{middle}");
-        assert!(middle.contains("… "), "{middle}");
-        assert!(middle.ends_with("w40 "), "{middle}");
-        let start = elide(&run, true, false);
-        assert!(start.starts_with("… w29 "), "{start}");
-        assert_eq!(elide("a b c ", true, true), "a b c ");
+    fn quoted_values_show_invisible_characters() {
+        assert_eq!(
+            quoted("Border\u{a0}Crossings \"now\" ’"),
+            "\"Border\\u00a0Crossings \\\"now\\\" ’\""
+        );
     }
 
     #[test]

@@ -1,1 +1,469 @@
-//! Placeholder until this stage's tests land.
+//! The binary as users run it: exit codes, stdout, stderr, colour rules, pipes.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::support::{briefdiff, demo_archive, stderr_of, stdout_of};
+
+const BRIEFING: &str =
+    "press-briefings/2022-06/2022-06-14-press-briefing-by-press-secretary-dana-whitfield.md";
+
+fn snapshot_file(snapshot: &str) -> std::path::PathBuf {
+    demo_archive().join(snapshot).join(BRIEFING)
+}
+
+#[test]
+fn parse_prints_spec_json() {
+    let output = briefdiff()
+        .args(["parse", "--format", "json"])
+        .arg(snapshot_file("2022-06-14T20-00"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["metadata"]["date"], "2022-06-14");
+    let blocks = value["blocks"].as_array().unwrap();
+    let kinds: Vec<&str> = blocks.iter().map(|b| b["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "location",
+            "timestamp",
+            "turn",
+            "turn",
+            "turn",
+            "turn",
+            "turn",
+            "turn",
+            "turn",
+            "timestamp"
+        ]
+    );
+    assert_eq!(blocks[2]["speaker"], "MS. WHITFIELD");
+    assert_eq!(blocks[3]["speaker"], "Q");
+    assert!(
+        blocks[2]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Good afternoon, everyone. Today the President signed an order")
+    );
+}
+
+#[test]
+fn parse_of_a_missing_file_names_it_and_hints() {
+    let output = briefdiff()
+        .args(["parse", "no/such/file.md"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.starts_with("error: cannot read no/such/file.md"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("caused by: "), "{stderr}");
+    assert!(stderr.contains("hint: check the path"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn parse_of_a_binary_file_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.md");
+    std::fs::write(&path, b"---\ntitle: x\n---\nabc\0def\n").unwrap();
+    let output = briefdiff().arg("parse").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains(&path.display().to_string()), "{stderr}");
+    assert!(stderr.contains("NUL byte"), "{stderr}");
+    assert!(stderr.contains("hint: "), "{stderr}");
+}
+
+#[test]
+fn parse_refuses_an_oversized_file_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.md");
+    let file = std::fs::File::create(&path).unwrap();
+    // Sparse: the size is there, the bytes are not, so only a size check can be quick.
+    file.set_len(64 * 1024 * 1024).unwrap();
+    let output = briefdiff().arg("parse").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("huge.md"), "{stderr}");
+    assert!(stderr.contains("more than the limit"), "{stderr}");
+}
+
+#[test]
+fn diff_reports_a_stealth_edit_and_sets_the_exit_code() {
+    let old = snapshot_file("2022-06-14T20-00");
+    let new = snapshot_file("2022-06-15T23-00");
+    let output = briefdiff()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert!(stdout.contains("[-billion-]"), "{stdout}");
+    assert!(stdout.contains("{+million+}"), "{stdout}");
+    assert!(stdout.contains("stealth-edit"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "piped output must not be coloured"
+    );
+
+    let status = briefdiff()
+        .args(["diff", "--exit-code"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(1));
+    let same = briefdiff()
+        .args(["diff", "--exit-code"])
+        .arg(&old)
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+}
+
+#[test]
+fn diff_json_is_byte_identical_across_runs() {
+    let run = || {
+        briefdiff()
+            .args(["diff", "--format", "json"])
+            .arg(snapshot_file("2022-06-15T23-00"))
+            .arg(snapshot_file("2022-06-16T10-00"))
+            .output()
+            .unwrap()
+    };
+    let (first, second) = (run(), run());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
+    assert_eq!(first.stdout, second.stdout);
+    let value: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(value["type"], "comparison");
+    let body = value["body"].as_array().unwrap();
+    assert!(
+        body.iter()
+            .any(|change| change["marked_correction"] == true),
+        "{value:#}"
+    );
+}
+
+#[test]
+fn colour_follows_flag_then_no_color_then_terminal() {
+    let args = |cmd: &mut assert_cmd::Command| {
+        cmd.arg("diff")
+            .arg(snapshot_file("2022-06-14T20-00"))
+            .arg(snapshot_file("2022-06-15T23-00"));
+    };
+    let mut always = briefdiff();
+    args(&mut always);
+    let always = always
+        .args(["--color", "always"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&always).contains('\u{1b}'),
+        "--color always wins over NO_COLOR"
+    );
+
+    let mut never = briefdiff();
+    args(&mut never);
+    let never = never.args(["--color", "never"]).output().unwrap();
+    assert!(!stdout_of(&never).contains('\u{1b}'));
+
+    // auto, piped: no colour (stdout is not a terminal here), and NO_COLOR/TERM=dumb agree.
+    for (key, value) in [("NO_COLOR", "1"), ("TERM", "dumb"), ("TERM", "xterm")] {
+        let mut auto = briefdiff();
+        args(&mut auto);
+        let auto = auto.env(key, value).output().unwrap();
+        assert!(!stdout_of(&auto).contains('\u{1b}'), "{key}={value}");
+    }
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.md");
+    // Far more output than a pipe buffers, so the writer must meet the closed pipe.
+    let mut text = String::from("---\ntitle: long\n---\n\n");
+    for turn in 0..20_000 {
+        text.push_str(&format!(
+            "MODERATOR:  Turn number {turn} of a long call.\n\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .arg("textconv")
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stderr_of(&output), "");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let output = briefdiff().arg("frobnicate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let help = briefdiff().args(["audit", "--help"]).output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout_of(&help).contains("Examples:"));
+}
+
+#[test]
+fn audit_of_the_demo_archive_finds_what_it_holds() {
+    let output = briefdiff()
+        .arg("audit")
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    for expected in [
+        "stealth-edit",
+        "relabeled",
+        "marked correction",
+        "Q → SENIOR ADMINISTRATION OFFICIAL",
+        "cosmetic",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected}:\n{stdout}");
+    }
+}
+
+#[test]
+fn audit_json_is_identical_for_any_jobs() {
+    let run = |jobs: &str| {
+        let output = briefdiff()
+            .args(["audit", "--format", "json", "--jobs", jobs])
+            .arg(demo_archive())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        output.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("8"));
+    let lines: Vec<serde_json::Value> = one
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| serde_json::from_slice(line).unwrap())
+        .collect();
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(
+        summary["comparisons"].as_u64().unwrap() as usize,
+        lines.len() - 1
+    );
+}
+
+#[test]
+fn log_prints_one_line_per_change() {
+    let output = briefdiff().arg("log").arg(demo_archive()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    let lines: Vec<&str> = stdout.lines().collect();
+    // The briefing changes three times, the call once: four comparisons.
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("Q→SENIOR ADMINISTRATION OFFICIAL")),
+        "{stdout}"
+    );
+    assert!(
+        lines.iter().any(|line| line.contains("modified_time +1 d")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_passes_a_rewrap_and_fails_a_stealth_edit() {
+    // Default: the last two snapshots, whose only change is a re-wrap.
+    let output = briefdiff()
+        .arg("check")
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout_of(&output));
+
+    let output = briefdiff()
+        .arg("check")
+        .arg(demo_archive())
+        .args(["--base", "2022-06-14T20-00", "--head", "2022-06-15T23-00"])
+        .args(["--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert!(
+        stdout.lines().any(
+            |line| line.starts_with("::error file=press-briefings/2022-06/")
+                && line.contains(",line=")
+                && line.contains("title=briefdiff stealth-edit::")
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_of_an_unknown_snapshot_is_a_usage_error() {
+    let output = briefdiff()
+        .arg("check")
+        .arg(demo_archive())
+        .args(["--base", "1999-01-01"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("no snapshot named `1999-01-01`"));
+}
+
+#[test]
+fn nothing_is_written_to_the_archive() {
+    let before = tree_digest(&demo_archive());
+    for args in [vec!["audit"], vec!["log"], vec!["check"]] {
+        briefdiff()
+            .args(&args)
+            .arg(demo_archive())
+            .output()
+            .unwrap();
+    }
+    assert_eq!(before, tree_digest(&demo_archive()));
+}
+
+/// Every path and byte under `root`, in order.
+fn tree_digest(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut entries = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                entries.push((path.display().to_string(), bytes));
+            }
+        }
+    }
+    entries.sort();
+    entries
+}
+
+#[test]
+fn diff_of_two_folders_reports_changed_files_only() {
+    let old = demo_archive().join("2022-06-16T10-00");
+    let new = demo_archive().join("2022-06-17T10-00");
+    let output = briefdiff()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    // Only the briefing was re-wrapped; the call and the statement are byte-identical.
+    assert_eq!(stdout.matches("── ").count(), 1, "{stdout}");
+    assert!(stdout.contains("dana-whitfield.md"), "{stdout}");
+    assert!(
+        stdout.contains("cosmetic: re-wrap or whitespace"),
+        "{stdout}"
+    );
+    // A re-wrap is not a substantive difference.
+    let status = briefdiff()
+        .args(["diff", "--exit-code"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(0));
+
+    let earlier = demo_archive().join("2022-06-14T20-00");
+    let output = briefdiff()
+        .args(["diff", "--exit-code", "--format", "json"])
+        .arg(&earlier)
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let comparisons: Vec<serde_json::Value> = stdout_of(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let documents: Vec<&str> = comparisons
+        .iter()
+        .map(|value| value["document"].as_str().unwrap())
+        .collect();
+    // Publishing or removing a whole briefing is not an edit of one.
+    for comparison in comparisons
+        .iter()
+        .filter(|c| c["document"].as_str().unwrap().contains("statement"))
+    {
+        let rules: Vec<&str> = comparison["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["rule"].as_str().unwrap())
+            .collect();
+        assert!(!rules.contains(&"stealth-edit"), "{comparison:#}");
+    }
+    // The statement moved folders: deleted on one side, inserted on the other.
+    assert_eq!(documents.len(), 4, "{documents:?}");
+    assert!(
+        documents
+            .iter()
+            .any(|d| d.starts_with("statements-releases/"))
+    );
+}
+
+#[test]
+fn diff_of_a_file_and_a_folder_is_an_error_naming_both() {
+    let output = briefdiff()
+        .arg("diff")
+        .arg(snapshot_file("2022-06-14T20-00"))
+        .arg(demo_archive().join("2022-06-15T23-00"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("2022-06-15T23-00"), "{stderr}");
+    assert!(
+        stderr.contains("compare two files or two folders"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ignore_cosmetic_drops_comparisons_with_nothing_else() {
+    let all = briefdiff()
+        .arg("audit")
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    let some = briefdiff()
+        .args(["audit", "--ignore-cosmetic"])
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&all).matches("── ").count(), 4);
+    // The last snapshot only re-wraps the briefing.
+    let stdout = stdout_of(&some);
+    assert_eq!(stdout.matches("── ").count(), 3, "{stdout}");
+    assert!(!stdout.contains("new 2022-06-17T10-00"), "{stdout}");
+    assert!(!stdout.contains("cosmetic"), "{stdout}");
+}

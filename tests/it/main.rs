@@ -15,5 +15,7 @@ mod archive;
 mod cli;
 mod corpus;
 mod diff;
+mod gate;
 mod parse;
+mod report;
 mod revisions;

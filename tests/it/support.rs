@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The project's own fixtures folder.
 pub fn fixtures() -> PathBuf {
@@ -23,5 +25,117 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
             dir.display()
         );
         None
+    }
+}
+
+/// The `briefdiff` binary with a predictable environment: no colour variables, 80
+/// columns, no inherited config.
+pub fn briefdiff() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_briefdiff"));
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("TERM")
+        .env_remove("CLICOLOR_FORCE")
+        .env("COLUMNS", "80");
+    command
+}
+
+/// The demo archive the README's run command audits.
+pub fn demo_archive() -> PathBuf {
+    fixtures().join("demo-archive")
+}
+
+/// stdout of a finished command as text.
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stderr of a finished command as text.
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A git repository in a temp dir, driven by the git CLI in an isolated environment.
+pub struct Repo {
+    _home: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub home: PathBuf,
+    pub clock: i64,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("repo");
+        fs::create_dir(&dir).unwrap();
+        let home_path = home.path().to_path_buf();
+        let repo = Repo {
+            _home: home,
+            dir,
+            home: home_path,
+            clock: 1_650_000_000,
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn command(&self, dir: &Path) -> Command {
+        let mut command = Command::new("git");
+        command
+            .current_dir(dir)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.join("gitconfig"))
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", &self.home)
+            .env("GIT_AUTHOR_NAME", "Archive Bot")
+            .env("GIT_AUTHOR_EMAIL", "bot@example.org")
+            .env("GIT_COMMITTER_NAME", "Archive Bot")
+            .env("GIT_COMMITTER_EMAIL", "bot@example.org")
+            .env("GIT_AUTHOR_DATE", format!("@{} +0000", self.clock))
+            .env("GIT_COMMITTER_DATE", format!("@{} +0000", self.clock))
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "protocol.file.allow=always",
+            ]);
+        command
+    }
+
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let output = self.command(dir).args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.dir, args)
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Commits everything, one hour after the previous commit; returns the commit id.
+    pub fn commit(&mut self, subject: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.commit_staged(subject)
+    }
+
+    /// Commits the index as it is.
+    pub fn commit_staged(&mut self, subject: &str) -> String {
+        self.clock += 3600;
+        self.git(&["commit", "-q", "--allow-empty", "-m", subject]);
+        self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 }

@@ -1,0 +1,639 @@
+//! The body half of a comparison: apply the ignore rules, align the blocks
+//! (`align.rs`), then turn every link into a [`BodyChange`] with its word ops
+//! (`words.rs`) and its class (`classify.rs`).
+//!
+//! What the ops hold, per change kind:
+//! - `edited`, `relabeled`, `moved`: the word diff of the old block's text against the
+//!   new block's; equal+delete rebuild the old text, equal+insert the new one.
+//! - `split`: the old text against the new blocks' texts joined by one space;
+//!   `merged`: the old texts joined by one space against the new text.
+//! - `inserted` / `deleted`: one insert / delete op holding the whole text.
+//!
+//! With `ignore.text` rules, texts are compared (and ops built) after the matching text
+//! is removed and whitespace collapsed again. Indexes always point into the unfiltered
+//! `blocks` of each side.
+
+use std::borrow::Cow;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::align::{AlignItem, LinkKind, Side, align};
+use super::classify::{Classifier, correction_marks};
+use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
+use super::words::{WordDiff, count_words, diff_words, tokenize};
+use crate::config::Config;
+use crate::model::{Block, Briefing};
+use crate::parse::normalize::collapse_whitespace;
+
+/// The body changes of one comparison, ordered by position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct BodyDiff {
+    pub changes: Vec<BodyChange>,
+    /// Blocks left out by `ignore.paragraphs`, both sides.
+    pub ignored: usize,
+    /// The aligner's cost guard fired.
+    pub bailout: bool,
+}
+
+/// One block as compared: after the ignore rules.
+struct Prepared<'a> {
+    /// Position in the unfiltered `blocks`.
+    index: usize,
+    block: &'a Block,
+    text: Cow<'a, str>,
+    source: Cow<'a, str>,
+}
+
+impl Prepared<'_> {
+    fn speaker_key(&self) -> Option<&str> {
+        self.block
+            .speaker
+            .as_ref()
+            .map(|speaker| speaker.key.as_str())
+    }
+
+    fn speaker_label(&self) -> Option<String> {
+        self.block
+            .speaker
+            .as_ref()
+            .map(|speaker| speaker.label.clone())
+    }
+}
+
+/// Compares the bodies of two revisions.
+pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
+    let classifier = Classifier::new(config);
+    let mut ignored = 0;
+    let old_all = prepare(&old.blocks, config, &mut ignored);
+    let new_all = prepare(&new.blocks, config, &mut ignored);
+    // Most revision pairs change a block or two: the common head and tail are
+    // unchanged by definition and need no keys, features or alignment.
+    let prefix = old_all
+        .iter()
+        .zip(&new_all)
+        .take_while(|(o, n)| unchanged(o, n))
+        .count();
+    let suffix = old_all[prefix..]
+        .iter()
+        .rev()
+        .zip(new_all[prefix..].iter().rev())
+        .take_while(|(o, n)| unchanged(o, n))
+        .count();
+    let old_side = &old_all[prefix..old_all.len() - suffix];
+    let new_side = &new_all[prefix..new_all.len() - suffix];
+    let key = |p: &Prepared<'_>| align_key(p, &classifier);
+    let mut old_items: Vec<AlignItem> = old_side.iter().map(key).collect();
+    let mut new_items: Vec<AlignItem> = new_side.iter().map(key).collect();
+    let fill = |side: Side, index: usize, item: &mut AlignItem| {
+        let prepared = match side {
+            Side::Old => &old_side[index],
+            Side::New => &new_side[index],
+        };
+        fill_features(prepared, item);
+    };
+    let alignment = align(&mut old_items, &mut new_items, &fill);
+
+    // Where each deleted block would sit among the new blocks, for ordering: after the
+    // new counterpart of the nearest linked old block before it.
+    let mut old_to_new: Vec<Option<usize>> = vec![None; old_side.len()];
+    for link in &alignment.links {
+        if link.kind != LinkKind::Moved {
+            for &o in &link.old {
+                old_to_new[o] = link.new.iter().copied().max();
+            }
+        }
+    }
+    let mut insertion_point = vec![0; old_side.len()];
+    let mut next = 0;
+    for (o, point) in insertion_point.iter_mut().enumerate() {
+        if let Some(n) = old_to_new[o] {
+            next = next.max(n + 1);
+        }
+        *point = next;
+    }
+
+    let mut keyed = Vec::new();
+    for link in &alignment.links {
+        let olds: Vec<&Prepared<'_>> = link.old.iter().map(|&o| &old_side[o]).collect();
+        let news: Vec<&Prepared<'_>> = link.new.iter().map(|&n| &new_side[n]).collect();
+        let change = match link.kind {
+            LinkKind::Same => match (olds.as_slice(), news.as_slice()) {
+                ([o], [n]) if unchanged(o, n) => None,
+                _ => Some(joined_change(ChangeKind::Edited, &olds, &news, &classifier)),
+            },
+            LinkKind::Paired => {
+                let relabeled = olds
+                    .iter()
+                    .zip(&news)
+                    .any(|(o, n)| o.speaker_key() != n.speaker_key());
+                let kind = if relabeled {
+                    ChangeKind::Relabeled
+                } else {
+                    ChangeKind::Edited
+                };
+                Some(joined_change(kind, &olds, &news, &classifier))
+            }
+            LinkKind::Moved => Some(joined_change(ChangeKind::Moved, &olds, &news, &classifier)),
+            LinkKind::Split => Some(joined_change(ChangeKind::Split, &olds, &news, &classifier)),
+            LinkKind::Merged => Some(joined_change(ChangeKind::Merged, &olds, &news, &classifier)),
+            LinkKind::Inserted | LinkKind::Deleted => Some(lone_change(&olds, &news, &classifier)),
+        };
+        let Some(mut change) = change else { continue };
+        change.bailout |= link.bailout;
+        let key = match (link.new.first(), link.old.first()) {
+            (Some(&n), old) => (n, 1, old.copied().unwrap_or(usize::MAX)),
+            (None, Some(&o)) => (insertion_point[o], 0, o),
+            (None, None) => continue,
+        };
+        keyed.push((key, change));
+    }
+    keyed.sort_by_key(|(key, _)| *key);
+
+    BodyDiff {
+        changes: keyed.into_iter().map(|(_, change)| change).collect(),
+        ignored,
+        bailout: alignment.bailout,
+    }
+}
+
+/// Totals over the body changes.
+pub(crate) fn summarize(body: &BodyDiff) -> Summary {
+    let mut summary = Summary {
+        ignored: body.ignored,
+        bailout: body.bailout,
+        body_changed: !body.changes.is_empty(),
+        ..Summary::default()
+    };
+    for change in &body.changes {
+        let counter = match change.kind {
+            ChangeKind::Edited => &mut summary.edited,
+            ChangeKind::Relabeled => &mut summary.relabeled,
+            ChangeKind::Inserted => &mut summary.inserted,
+            ChangeKind::Deleted => &mut summary.deleted,
+            ChangeKind::Moved => &mut summary.moved,
+            ChangeKind::Split => &mut summary.split,
+            ChangeKind::Merged => &mut summary.merged,
+        };
+        *counter += 1;
+        summary.words_deleted += change.words_deleted;
+        summary.words_inserted += change.words_inserted;
+        summary.substantive |= !change.cosmetic;
+        summary.bailout |= change.bailout;
+    }
+    summary
+}
+
+/// Applies the ignore rules to one side.
+fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec<Prepared<'a>> {
+    let rules = &config.ignore;
+    let mut kept = Vec::with_capacity(blocks.len());
+    for (index, block) in blocks.iter().enumerate() {
+        if !rules.paragraphs.is_empty() {
+            let joined = block.source.replace('\n', " ");
+            if rules.paragraphs.iter().any(|rule| rule.is_match(&joined)) {
+                *ignored += 1;
+                continue;
+            }
+        }
+        let mut text = Cow::Borrowed(block.text.as_str());
+        let mut source = Cow::Borrowed(block.source.as_str());
+        for rule in &rules.text {
+            if rule.is_match(&text) {
+                let removed = rule.replace_all(&text, "");
+                text = Cow::Owned(collapse_whitespace(&removed));
+            }
+            if rule.is_match(&source) {
+                // Removing text leaves the spaces around it: trim them so that the
+                // removal alone does not count as a layout change.
+                let removed = rule.replace_all(&source, "");
+                let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
+                source = Cow::Owned(lines.join("\n").trim_end().to_string());
+            }
+        }
+        kept.push(Prepared {
+            index,
+            block,
+            text,
+            source,
+        });
+    }
+    kept
+}
+
+/// The aligner's key of a block: kind, speaker and cosmetically folded text.
+fn align_key(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem {
+    let mut hasher = DefaultHasher::new();
+    prepared.block.kind.hash(&mut hasher);
+    prepared.speaker_key().hash(&mut hasher);
+    let speaker = hasher.finish();
+    classifier.fingerprint(&prepared.text, &mut hasher);
+    AlignItem {
+        key: hasher.finish(),
+        speaker,
+        ..AlignItem::default()
+    }
+}
+
+/// The block's word bigrams (lower-cased, with start and end markers so that a one-word
+/// block still has two) and its count of letters and digits.
+fn fill_features(prepared: &Prepared<'_>, item: &mut AlignItem) {
+    let hash_word = |word: &str| {
+        let mut hasher = DefaultHasher::new();
+        word.to_lowercase().hash(&mut hasher);
+        hasher.finish()
+    };
+    let mut words = vec![0u64];
+    words.extend(
+        tokenize(&prepared.text)
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| hash_word(t.core)),
+    );
+    words.push(u64::MAX);
+    item.features = words
+        .windows(2)
+        .map(|pair| {
+            let mut hasher = DefaultHasher::new();
+            (pair[0], pair[1]).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect();
+    item.features.sort_unstable();
+    item.alnum = prepared
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .count();
+}
+
+/// Anchored blocks that differ in nothing at all, source and label included.
+fn unchanged(old: &Prepared<'_>, new: &Prepared<'_>) -> bool {
+    old.text == new.text
+        && old.source == new.source
+        && old.block.kind == new.block.kind
+        && old.block.speaker == new.block.speaker
+}
+
+/// A change with blocks on both sides; several blocks on one side are compared as
+/// their texts joined by one space.
+fn joined_change(
+    kind: ChangeKind,
+    olds: &[&Prepared<'_>],
+    news: &[&Prepared<'_>],
+    classifier: &Classifier<'_>,
+) -> BodyChange {
+    let join = |side: &[&Prepared<'_>]| -> String {
+        side.iter()
+            .map(|p| p.text.as_ref())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (old_text, new_text) = (join(olds), join(news));
+    let WordDiff {
+        mut ops,
+        words_deleted,
+        words_inserted,
+        bailout,
+    } = diff_words(&old_text, &new_text, classifier);
+
+    let speakers_kept = olds
+        .iter()
+        .chain(news)
+        .all(|p| p.speaker_key() == olds.first().and_then(|o| o.speaker_key()));
+    let kinds_kept = olds
+        .iter()
+        .chain(news)
+        .all(|p| Some(p.block.kind) == olds.first().map(|o| o.block.kind));
+    let text_cosmetic = classifier.equivalent_text(&old_text, &new_text);
+    // A move reorders the transcript: never cosmetic. A split or merge that keeps every
+    // word, speaker and kind only moved a paragraph break: layout, so cosmetic.
+    let cosmetic = text_cosmetic && speakers_kept && kinds_kept && kind != ChangeKind::Moved;
+    if cosmetic {
+        mark_all_cosmetic(&mut ops);
+    }
+    let marks = |side: &[&Prepared<'_>]| {
+        side.iter()
+            .map(|p| correction_marks(&p.source))
+            .sum::<usize>()
+    };
+
+    let first_new = news.first().or(olds.first());
+    BodyChange {
+        kind,
+        block: first_new.map_or(crate::model::BlockKind::Paragraph, |p| p.block.kind),
+        old: olds.iter().map(|p| p.index).collect(),
+        new: news.iter().map(|p| p.index).collect(),
+        old_speaker: olds.first().and_then(|p| p.speaker_label()),
+        new_speaker: news.first().and_then(|p| p.speaker_label()),
+        cosmetic,
+        marked_correction: !text_cosmetic && marks(news) > marks(olds),
+        words_deleted,
+        words_inserted,
+        ops,
+        bailout,
+    }
+}
+
+/// An inserted or a deleted block.
+fn lone_change(
+    olds: &[&Prepared<'_>],
+    news: &[&Prepared<'_>],
+    classifier: &Classifier<'_>,
+) -> BodyChange {
+    let (kind, op, side) = if news.is_empty() {
+        (ChangeKind::Deleted, OpKind::Delete, olds)
+    } else {
+        (ChangeKind::Inserted, OpKind::Insert, news)
+    };
+    let text: String = side
+        .iter()
+        .map(|p| p.text.as_ref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = count_words(&text);
+    // Nothing a reader sees (an empty or markup-only block): cosmetic.
+    let cosmetic = classifier.keys(&tokenize(&text)).is_empty();
+    let marks: usize = side.iter().map(|p| correction_marks(&p.source)).sum();
+    let block = side
+        .first()
+        .map_or(crate::model::BlockKind::Paragraph, |p| p.block.kind);
+    let ops = if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![WordOp { op, text, cosmetic }]
+    };
+    BodyChange {
+        kind,
+        block,
+        old: olds.iter().map(|p| p.index).collect(),
+        new: news.iter().map(|p| p.index).collect(),
+        old_speaker: olds.first().and_then(|p| p.speaker_label()),
+        new_speaker: news.first().and_then(|p| p.speaker_label()),
+        cosmetic,
+        marked_correction: kind == ChangeKind::Inserted && !cosmetic && marks > 0,
+        words_deleted: if kind == ChangeKind::Deleted {
+            words
+        } else {
+            0
+        },
+        words_inserted: if kind == ChangeKind::Inserted {
+            words
+        } else {
+            0
+        },
+        ops,
+        bailout: false,
+    }
+}
+
+/// Marks every delete and insert cosmetic and merges neighbours that now agree.
+fn mark_all_cosmetic(ops: &mut Vec<WordOp>) {
+    let mut merged: Vec<WordOp> = Vec::with_capacity(ops.len());
+    for mut op in ops.drain(..) {
+        op.cosmetic = op.op != OpKind::Equal;
+        match merged.last_mut() {
+            Some(last) if last.op == op.op => last.text.push_str(&op.text),
+            _ => merged.push(op),
+        }
+    }
+    *ops = merged;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::diff::testing::briefing;
+    use crate::diff::words::rebuild;
+    use std::path::Path;
+
+    fn diff(old: &[&str], new: &[&str]) -> BodyDiff {
+        diff_body(&briefing(old), &briefing(new), &Config::default())
+    }
+
+    fn kinds(body: &BodyDiff) -> Vec<(ChangeKind, Vec<usize>, Vec<usize>)> {
+        body.changes
+            .iter()
+            .map(|c| (c.kind, c.old.clone(), c.new.clone()))
+            .collect()
+    }
+
+    const A: &str = "MS. PSAKI:  We are sending $3 billion in aid to the region this week.";
+    const Q1: &str = "Q  Thank you.  Can you say more about the timing of the package?";
+    const B: &str = "MS. PSAKI:  The President will speak with the governors on Thursday morning.";
+    const C: &str = "MR. KIRBY:  The ships are in the Black Sea and will stay there for now.";
+
+    #[test]
+    fn identical_bodies_have_no_change() {
+        assert!(diff(&[A, Q1, B], &[A, Q1, B]).changes.is_empty());
+    }
+
+    #[test]
+    fn one_word_in_an_answer() {
+        let new_a = A.replace("billion", "million");
+        let body = diff(&[A, Q1, B], &[&new_a, Q1, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![0], vec![0])]);
+        let change = &body.changes[0];
+        assert!(!change.cosmetic);
+        assert_eq!((change.words_deleted, change.words_inserted), (1, 1));
+        assert_eq!(
+            rebuild(&change.ops, OpKind::Delete),
+            briefing(&[A]).blocks[0].text
+        );
+        assert_eq!(
+            rebuild(&change.ops, OpKind::Insert),
+            briefing(&[&new_a]).blocks[0].text
+        );
+    }
+
+    #[test]
+    fn rewrap_only_is_a_cosmetic_edit() {
+        let wrapped = A.replace("aid to", "aid\nto").replace("week.", "week.  ");
+        let body = diff(&[A, Q1], &[&wrapped, Q1]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![0], vec![0])]);
+        assert!(body.changes[0].cosmetic);
+        assert_eq!(body.changes[0].ops.len(), 1);
+        assert!(!summarize(&body).substantive);
+        assert!(summarize(&body).body_changed);
+    }
+
+    #[test]
+    fn speaker_change_is_a_relabel() {
+        let relabeled = A.replace("MS. PSAKI", "THE PRESIDENT");
+        let body = diff(&[Q1, A, B], &[Q1, &relabeled, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Relabeled, vec![1], vec![1])]);
+        let change = &body.changes[0];
+        assert_eq!(change.old_speaker.as_deref(), Some("MS. PSAKI"));
+        assert_eq!(change.new_speaker.as_deref(), Some("THE PRESIDENT"));
+        assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+    }
+
+    #[test]
+    fn inserted_and_deleted_turns() {
+        let body = diff(&[A, Q1, B], &[A, B, C]);
+        assert_eq!(
+            kinds(&body),
+            [
+                (ChangeKind::Deleted, vec![1], vec![]),
+                (ChangeKind::Inserted, vec![], vec![2])
+            ]
+        );
+        assert_eq!(body.changes[1].ops.len(), 1);
+        assert_eq!(body.changes[1].words_inserted, 13);
+    }
+
+    #[test]
+    fn moved_turn_with_and_without_edit() {
+        let body = diff(&[A, Q1, B, C], &[Q1, B, A, C]);
+        assert_eq!(kinds(&body), [(ChangeKind::Moved, vec![0], vec![2])]);
+        assert!(!body.changes[0].cosmetic);
+        let edited = A.replace("this week", "next week");
+        let body = diff(&[A, Q1, B, C], &[Q1, B, &edited, C]);
+        assert_eq!(kinds(&body), [(ChangeKind::Moved, vec![0], vec![2])]);
+        assert_eq!(body.changes[0].words_inserted, 1);
+    }
+
+    #[test]
+    fn split_and_merge() {
+        let joined = format!("{A}  Q  Will he travel?");
+        let (a, q) = (A.to_string(), "Q  Will he travel?".to_string());
+        let body = diff(&[&joined, B], &[&a, &q, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Split, vec![0], vec![0, 1])]);
+        assert!(!body.changes[0].cosmetic);
+        let body = diff(&[&a, &q, B], &[&joined, B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Merged, vec![0, 1], vec![0])]);
+    }
+
+    #[test]
+    fn paragraph_split_keeping_every_word_is_cosmetic() {
+        let whole = "The plan has two parts. First, roads and bridges across the country. Second, broadband for every home.";
+        let body = diff(
+            &[whole],
+            &[
+                "The plan has two parts. First, roads and bridges across the country.",
+                "Second, broadband for every home.",
+            ],
+        );
+        assert_eq!(kinds(&body), [(ChangeKind::Split, vec![0], vec![0, 1])]);
+        assert!(body.changes[0].cosmetic);
+    }
+
+    #[test]
+    fn marked_correction_is_substantive_and_flagged() {
+        let corrected = A.replace("$3 billion", "$3 <s>billion</s> \\[million\\]");
+        let body = diff(&[A], &[&corrected]);
+        let change = &body.changes[0];
+        assert!(change.marked_correction && !change.cosmetic);
+        let unmarked = diff(&[A], &[&A.replace("billion", "million")]);
+        assert!(!unmarked.changes[0].marked_correction);
+    }
+
+    #[test]
+    fn ignored_paragraphs_keep_unfiltered_indexes() {
+        let config = Config::from_yaml(
+            "ignore:\n  paragraphs: ['^1\\.\\s+\\[Home\\]']\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        let crumbs = "1. [Home](https://x/)\n2. [Briefing Room](https://x/b/)";
+        let edited = B.replace("Thursday", "Friday");
+        let body = diff_body(
+            &briefing(&[crumbs, A, B]),
+            &briefing(&[A, &edited]),
+            &config,
+        );
+        assert_eq!(body.ignored, 1);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![2], vec![1])]);
+    }
+
+    #[test]
+    fn ignored_text_is_not_compared() {
+        let config = Config::from_yaml(
+            "ignore:\n  text: ['Unable to execute JavaScript\\.']\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        let noisy = format!("{B} Unable to execute JavaScript.");
+        let body = diff_body(&briefing(&[A, B]), &briefing(&[A, &noisy]), &config);
+        assert!(body.changes.is_empty(), "{:?}", body.changes);
+    }
+
+    #[test]
+    fn changes_are_ordered_by_position() {
+        let body = diff(
+            &[A, Q1, B, C],
+            &[&A.replace("week", "month"), B, &C.replace("now", "today")],
+        );
+        let order: Vec<_> = kinds(&body).into_iter().map(|(kind, _, _)| kind).collect();
+        assert_eq!(
+            order,
+            [ChangeKind::Edited, ChangeKind::Deleted, ChangeKind::Edited]
+        );
+    }
+
+    #[test]
+    fn heavily_rewritten_speech_bails_out() {
+        // A 6,000-word turn in which every other ten-word stretch was rewritten: similar
+        // enough to pair, too costly to diff word by word.
+        let words = |tag: &str, every: usize| -> String {
+            (0..6000)
+                .map(|i| {
+                    if (i / 10) % 2 == every {
+                        format!("{tag}{i} ")
+                    } else {
+                        format!("w{i} ")
+                    }
+                })
+                .collect()
+        };
+        let old = format!("THE PRESIDENT:  {}", words("old", 2));
+        let new = format!("THE PRESIDENT:  {}", words("new", 1));
+        let body = diff(&[A, &old], &[A, &new]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![1], vec![1])]);
+        assert!(body.changes[0].bailout);
+        assert!(summarize(&body).bailout);
+        assert_eq!(
+            body.changes[0].words_inserted,
+            body.changes[0].words_deleted
+        );
+        assert_eq!(
+            rebuild(&body.changes[0].ops, OpKind::Insert),
+            briefing(&[&new]).blocks[0].text
+        );
+    }
+
+    #[test]
+    fn unrelated_speech_is_deleted_and_inserted() {
+        let old: String = (0..6000).map(|i| format!("word{i} ")).collect();
+        let new: String = (0..6000).map(|i| format!("other{i} ")).collect();
+        let (old, new) = (
+            format!("THE PRESIDENT:  {old}"),
+            format!("THE PRESIDENT:  {new}"),
+        );
+        let body = diff(&[A, &old], &[A, &new]);
+        assert_eq!(
+            kinds(&body),
+            [
+                (ChangeKind::Deleted, vec![1], vec![]),
+                (ChangeKind::Inserted, vec![], vec![1])
+            ]
+        );
+        assert_eq!(body.changes[0].words_deleted, 6000);
+    }
+
+    #[test]
+    fn every_turn_different_bails_out_by_position() {
+        let old: Vec<String> = (0..100_000)
+            .map(|i| format!("MS. A:  old turn {i}"))
+            .collect();
+        let new: Vec<String> = (0..100_000)
+            .map(|i| format!("MS. A:  new turn {i}"))
+            .collect();
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        let new: Vec<&str> = new.iter().map(String::as_str).collect();
+        let body = diff(&old, &new);
+        let summary = summarize(&body);
+        assert!(summary.bailout);
+        assert_eq!(summary.edited, 100_000);
+        assert!(body.changes.iter().all(|c| c.bailout));
+    }
+}

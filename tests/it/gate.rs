@@ -1,0 +1,286 @@
+//! The archive commands over git histories: `check` as a CI gate, `audit` and `log` over
+//! built repositories and over the real archive bundle.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Repo, briefdiff, shared_data, stderr_of, stdout_of};
+
+const PATH: &str = "press-briefings/2023-01/2023-01-10-press-briefing.md";
+
+/// A briefing with the answer wrapped at `width` columns.
+fn briefing(modified: &str, answer: &str, width: usize) -> String {
+    let mut text = format!(
+        "---\ndate: '2023-01-10'\nmodified_time: {modified}\npublished_time: 2023-01-10 15:00:00-05:00\ntitle: Press Briefing\n---\n\nJames S. Brady Press Briefing Room\n\n2:01 P.M. EST\n\n"
+    );
+    let mut line = String::from("MS. RIVERA:\u{a0} ");
+    for word in answer.split(' ') {
+        if line.len() + word.len() > width {
+            text.push_str(line.trim_end());
+            text.push('\n');
+            line.clear();
+        }
+        line.push_str(word);
+        line.push(' ');
+    }
+    text.push_str(line.trim_end());
+    text.push_str("\n\nQ    Thank you. One more on the budget?\n\nMS. RIVERA:\u{a0} Not today.\n\nEND 2:30 P.M. EST\n");
+    text
+}
+
+const ANSWER: &str = "Good afternoon. The President will travel to Ohio on Thursday to visit a factory that builds three kinds of batteries, and he will speak about jobs there.";
+
+/// Four commits: first publication, a re-wrap, a disclosed edit, a stealth edit.
+fn gate_repo() -> (Repo, Vec<String>) {
+    let mut repo = Repo::new();
+    let mut commits = Vec::new();
+    repo.write(PATH, &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
+    commits.push(repo.commit("publish"));
+    repo.write(PATH, &briefing("2023-01-10 15:10:00-05:00", ANSWER, 50));
+    commits.push(repo.commit("re-wrap"));
+    let disclosed = ANSWER.replace("three kinds", "four kinds");
+    repo.write(PATH, &briefing("2023-01-11 09:00:00-05:00", &disclosed, 50));
+    commits.push(repo.commit("disclosed edit"));
+    let stealth = disclosed.replace("Thursday", "Friday");
+    repo.write(PATH, &briefing("2023-01-11 09:00:00-05:00", &stealth, 50));
+    commits.push(repo.commit("stealth edit"));
+    (repo, commits)
+}
+
+fn check(repo: &Repo, base: &str, head: &str, extra: &[&str]) -> std::process::Output {
+    briefdiff()
+        .arg("check")
+        .arg(&repo.dir)
+        .args(["--base", base, "--head", head])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_passes_a_rewrap_and_a_disclosed_edit_and_fails_a_stealth_edit() {
+    let (repo, commits) = gate_repo();
+    let before = tree_digest(&repo.dir);
+
+    let rewrap = check(&repo, &commits[0], &commits[1], &[]);
+    assert_eq!(rewrap.status.code(), Some(0), "{}", stdout_of(&rewrap));
+    assert!(stdout_of(&rewrap).contains("0 with substantive body changes"));
+
+    let disclosed = check(&repo, &commits[1], &commits[2], &[]);
+    assert_eq!(
+        disclosed.status.code(),
+        Some(0),
+        "{}",
+        stdout_of(&disclosed)
+    );
+    assert!(!stdout_of(&disclosed).contains("stealth-edit"));
+    // The disclosed edit carries no correction markup: a warning, which --fail-on warning
+    // turns into a failure.
+    let strict = check(&repo, &commits[1], &commits[2], &["--fail-on", "warning"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout_of(&strict));
+    assert!(stdout_of(&strict).contains("unmarked-correction"));
+
+    let stealth = check(&repo, &commits[2], &commits[3], &["--format", "github"]);
+    assert_eq!(stealth.status.code(), Some(1), "{}", stderr_of(&stealth));
+    let annotation = stdout_of(&stealth);
+    assert!(
+        annotation.starts_with(&format!(
+            "::error file={PATH},line=12,title=briefdiff stealth-edit::"
+        )),
+        "{annotation}"
+    );
+
+    // Defaults: HEAD~1..HEAD, the stealth edit.
+    let default = briefdiff().arg("check").arg(&repo.dir).output().unwrap();
+    assert_eq!(default.status.code(), Some(1), "{}", stdout_of(&default));
+
+    // The whole span at once: base and head versions only.
+    let span = check(&repo, &commits[0], &commits[3], &["--format", "json"]);
+    let lines: Vec<serde_json::Value> = stdout_of(&span)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "one comparison and the summary");
+    assert_eq!(lines[0]["old"]["revision"], commits[0].as_str());
+    assert_eq!(lines[0]["new"]["revision"], commits[3].as_str());
+
+    assert_eq!(before, tree_digest(&repo.dir), "check wrote to the archive");
+}
+
+#[test]
+fn check_of_an_unknown_revision_is_a_usage_error_with_a_message() {
+    let (repo, _) = gate_repo();
+    let output = check(&repo, "no-such-rev", "HEAD", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("no-such-rev"), "{stderr}");
+}
+
+#[test]
+fn audit_and_log_walk_every_revision_and_write_nothing() {
+    let (repo, commits) = gate_repo();
+    let before = tree_digest(&repo.dir);
+    let audit = briefdiff()
+        .args(["audit", "--format", "json"])
+        .arg(&repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(&audit));
+    let lines: Vec<serde_json::Value> = stdout_of(&audit)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let kinds: Vec<(&str, bool)> = lines[..3]
+        .iter()
+        .map(|line| {
+            (
+                line["new"]["revision"].as_str().unwrap(),
+                line["summary"]["substantive"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (commits[1].as_str(), false),
+            (commits[2].as_str(), true),
+            (commits[3].as_str(), true)
+        ]
+    );
+    let summary = &lines[3];
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["findings"]["stealth-edit"], 1);
+
+    let log = briefdiff().arg("log").arg(&repo.dir).output().unwrap();
+    assert_eq!(log.status.code(), Some(0), "{}", stderr_of(&log));
+    let log = stdout_of(&log);
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(
+        log.lines().next().unwrap().ends_with("1 cosmetic change"),
+        "{log}"
+    );
+
+    let history = briefdiff()
+        .args(["history", PATH])
+        .arg(&repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(history.status.code(), Some(0), "{}", stderr_of(&history));
+    assert_eq!(stdout_of(&history).matches("── ").count(), 3);
+
+    assert_eq!(before, tree_digest(&repo.dir), "audit wrote to the archive");
+}
+
+#[test]
+fn history_of_an_unknown_briefing_says_so() {
+    let (repo, _) = gate_repo();
+    let output = briefdiff()
+        .args(["history", "press-briefings/nope.md"])
+        .arg(&repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("no briefing `press-briefings/nope.md`"));
+}
+
+/// Over the real archive, audit reports exactly one comparison per file modification
+/// that `git log --raw` lists (first-parent, as the walk goes; additions have nothing to
+/// compare with).
+#[test]
+fn real_archive_audit_compares_every_modification() {
+    let Some(data) = shared_data("real_archive_audit_compares_every_modification") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("wh");
+    let bundle = data.join("archive/wh-briefings-2022-04_2023-06.bundle");
+    let status = std::process::Command::new("git")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home.path())
+        .args(["clone", "-q"])
+        .arg(&bundle)
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let raw = std::process::Command::new("git")
+        .current_dir(&dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home.path())
+        .args([
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "--format=commit %H",
+            "--",
+            "*.md",
+        ])
+        .output()
+        .unwrap();
+    let raw = String::from_utf8(raw.stdout).unwrap();
+    let mut expected: BTreeMap<(String, String), ()> = BTreeMap::new();
+    let mut commit = String::new();
+    for line in raw.lines() {
+        if let Some(id) = line.strip_prefix("commit ") {
+            commit = id.to_string();
+        } else if let Some(entry) = line.strip_prefix(':') {
+            let (meta, path) = entry.split_once('\t').unwrap();
+            if meta.ends_with(" M") {
+                expected.insert((commit.clone(), path.to_string()), ());
+            }
+        }
+    }
+
+    let audit = briefdiff()
+        .args(["audit", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(&audit));
+    let mut actual: BTreeMap<(String, String), ()> = BTreeMap::new();
+    let mut summary = None;
+    for line in stdout_of(&audit).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        if value["type"] == "summary" {
+            summary = Some(value);
+            continue;
+        }
+        assert_eq!(value["type"], "comparison", "{line}");
+        let revision = value["new"]["revision"].as_str().unwrap().to_string();
+        let path = value["document"].as_str().unwrap().to_string();
+        assert!(
+            actual.insert((revision, path), ()).is_none(),
+            "a modification compared twice"
+        );
+    }
+    assert_eq!(actual.len(), expected.len());
+    assert!(actual == expected, "audit and git log --raw disagree");
+    let summary = summary.unwrap();
+    assert_eq!(summary["errors"], 0);
+    assert_eq!(
+        summary["comparisons"].as_u64().unwrap() as usize,
+        expected.len()
+    );
+}
+
+/// Every path and its bytes under `root`, `.git` included.
+fn tree_digest(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut entries = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                entries.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    entries.sort();
+    entries
+}
