@@ -17,6 +17,7 @@
 
 mod body;
 mod error;
+mod flat_yaml;
 mod front_matter;
 pub mod normalize;
 mod revision;
