@@ -95,6 +95,39 @@ Examples:
   git config diff.briefing.textconv 'briefdiff textconv'
   git diff --word-diff")]
     Textconv(TextconvArgs),
+
+    /// Print shell completions for bash, zsh, fish, PowerShell or Elvish
+    #[command(after_help = "\
+Examples:
+  briefdiff completions bash > ~/.local/share/bash-completion/completions/briefdiff
+  briefdiff completions zsh > ~/.zfunc/_briefdiff
+  briefdiff completions fish > ~/.config/fish/completions/briefdiff.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), for `man -l` or a `man1` folder
+    #[command(
+        hide = true,
+        after_help = "\
+Examples:
+  briefdiff man | man -l -
+  briefdiff man > ~/.local/share/man/man1/briefdiff.1
+  briefdiff man audit > ~/.local/share/man/man1/briefdiff-audit.1"
+    )]
+    Man(ManArgs),
+
+    /// The external diff program git runs: `path old-file old-hex old-mode new-file
+    /// new-hex new-mode`, with `new-path` and a rename note for renames
+    #[command(
+        name = "git-diff",
+        hide = true,
+        after_help = "\
+Examples:
+  GIT_EXTERNAL_DIFF='briefdiff git-diff' git diff
+  git log -p --ext-diff          with `git config diff.external 'briefdiff git-diff'`
+  echo '*.md diff=briefing' >> .gitattributes
+  git config diff.briefing.command 'briefdiff git-diff'"
+    )]
+    GitDiff(GitDiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,6 +164,15 @@ pub struct ReportArgs {
     /// Unchanged blocks shown before each change in the text report
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub context: usize,
+
+    /// Show old and new text in two columns (the default on terminals at least 160
+    /// columns wide); text format only
+    #[arg(long, overrides_with = "no_side_by_side")]
+    pub side_by_side: bool,
+
+    /// Show changes inline, even on a wide terminal
+    #[arg(long, overrides_with = "side_by_side")]
+    pub no_side_by_side: bool,
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +304,35 @@ pub enum ParseFormat {
 pub struct TextconvArgs {
     /// A briefing file (git passes a temporary copy)
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand: print its own page (`briefdiff-SUBCOMMAND(1)`) instead of the main one
+    pub subcommand: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GitDiffArgs {
+    /// What git passes: `path old-file old-hex old-mode new-file new-hex new-mode`, then
+    /// `new-path rename-note` for a rename, or `path` alone for an unmerged path
+    #[arg(
+        value_name = "GIT_ARGS",
+        num_args = 1..=9,
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub git_args: Vec<std::ffi::OsString>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[cfg(test)]

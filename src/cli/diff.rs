@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
-use briefdiff::report::{Pair, Side, github, json, markdown, terminal};
+use briefdiff::report::terminal::Layout;
+use briefdiff::report::{Pair, Side, Styles, github, json, markdown, side_by_side, terminal};
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
@@ -119,6 +120,16 @@ pub fn write_pair(
     pair: &Pair<'_>,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    write_pair_styled(color::styles(cli.color), report, pair, out)
+}
+
+/// [`write_pair`] with the colour already decided (`git-diff` decides it its own way).
+pub fn write_pair_styled(
+    styles: Styles,
+    report: &ReportArgs,
+    pair: &Pair<'_>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     match report.format {
         Format::Json => json::write_comparison(out, pair),
         Format::Markdown => markdown::write_comparison(out, pair, report.ignore_cosmetic),
@@ -127,16 +138,32 @@ pub fn write_pair(
             .findings
             .iter()
             .try_for_each(|finding| github::write_annotation(out, pair.path, finding)),
-        Format::Text => terminal::write_comparison(
-            out,
-            pair,
-            &terminal::TerminalOptions {
-                styles: color::styles(cli.color),
-                width: color::width(),
-                context: report.context,
-                ignore_cosmetic: report.ignore_cosmetic,
-            },
-        ),
+        Format::Text => {
+            let width = color::width();
+            terminal::write_comparison(
+                out,
+                pair,
+                &terminal::TerminalOptions {
+                    styles,
+                    width,
+                    context: report.context,
+                    ignore_cosmetic: report.ignore_cosmetic,
+                    layout: layout(report, width),
+                },
+            )
+        }
+    }
+}
+
+/// `--side-by-side` or `--no-side-by-side` when given, else two columns once the
+/// terminal is wide enough for both to hold a readable line.
+fn layout(report: &ReportArgs, width: usize) -> Layout {
+    if report.side_by_side {
+        Layout::SideBySide
+    } else if report.no_side_by_side || width < side_by_side::AUTO_MIN_WIDTH {
+        Layout::Inline
+    } else {
+        Layout::SideBySide
     }
 }
 

@@ -5,7 +5,10 @@
 mod archive;
 mod args;
 mod color;
+mod completions;
 mod diff;
+mod git_diff;
+mod man;
 mod parse;
 mod progress;
 mod source;
@@ -66,6 +69,9 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> anyhow::Result<Outcome> {
         Command::History(args) => archive::run_history(cli, args, out),
         Command::Audit(args) => archive::run_audit(cli, args, out),
         Command::Check(args) => archive::run_check(cli, args, out),
+        Command::Completions(args) => completions::run(args, out),
+        Command::Man(args) => man::run(args, out),
+        Command::GitDiff(args) => git_diff::run(cli, args, out),
     }
 }
 

@@ -97,9 +97,8 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
             emit(
                 RuleId::UnmarkedCorrection,
                 format!(
-                    "unmarked edit in {}'s turn{}: -{} +{} words",
+                    "unmarked edit in {}'s turn: -{} +{} words",
                     show(speaker.unwrap_or_default()),
-                    at(line_of(change, input)),
                     change.words_deleted,
                     change.words_inserted
                 ),
@@ -117,8 +116,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
         emit(
             RuleId::SpeakerRelabel,
             format!(
-                "turn{} relabeled from {} to {}",
-                at(line_of(change, input)),
+                "turn relabeled from {} to {}",
                 change
                     .old_speaker
                     .as_deref()
@@ -147,9 +145,8 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
         emit(
             RuleId::TurnRemoved,
             format!(
-                "{} turn{} removed ({} words)",
+                "{} turn removed ({} words)",
                 show(speaker),
-                at(line_of(change, input)),
                 change.words_deleted
             ),
             line_of(change, input),
@@ -231,12 +228,6 @@ fn meta_line(change: &MetaChange, input: &RuleInput<'_>) -> Option<usize> {
         .map(|field| field.line)
 }
 
-/// ` at line N`, or nothing.
-fn at(line: Option<usize>) -> String {
-    line.map(|line| format!(" at line {line}"))
-        .unwrap_or_default()
-}
-
 /// A speaker label for a message: NBSPs as spaces.
 fn show(label: &str) -> String {
     label.replace('\u{a0}', " ")
@@ -315,7 +306,7 @@ mod tests {
         let finding = &compare(&old, &new, &DiffOptions::default()).findings[1];
         assert_eq!(
             finding.message,
-            "unmarked edit in MS. PSAKI's turn at line 3: -1 +1 words"
+            "unmarked edit in MS. PSAKI's turn: -1 +1 words"
         );
         assert_eq!(finding.severity, Severity::Warning);
     }
@@ -370,7 +361,7 @@ mod tests {
             .collect();
         assert_eq!(
             messages[0],
-            "turn at line 3 relabeled from MS. PSAKI to THE PRESIDENT"
+            "turn relabeled from MS. PSAKI to THE PRESIDENT"
         );
         assert_eq!(messages[2], "modified_time went back by 6 min 40 s");
     }

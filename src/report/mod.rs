@@ -1,4 +1,5 @@
-//! Comparisons to text: a coloured terminal report (`terminal.rs`), JSON (`json.rs`),
+//! Comparisons to text: a coloured terminal report (`terminal.rs`, with a two-column
+//! layout for wide terminals in `side_by_side.rs`), JSON (`json.rs`),
 //! Markdown for pull-request comments (`markdown.rs`) and CI workflow annotations
 //! (`github.rs`), the one-line digests `log` prints (`digest.rs`), and single revisions
 //! as an outline or as one block a line for git (`outline.rs`).
@@ -14,6 +15,7 @@ pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod outline;
+pub mod side_by_side;
 mod style;
 pub mod terminal;
 

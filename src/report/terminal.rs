@@ -27,6 +27,19 @@ pub struct TerminalOptions {
     pub context: usize,
     /// Leave cosmetic changes out instead of dimming them.
     pub ignore_cosmetic: bool,
+    /// Changed words inline, or old and new in two columns.
+    pub layout: Layout,
+}
+
+/// How a changed block's text is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// One text with `[-deleted-]{+inserted+}` words (or colours) in place.
+    #[default]
+    Inline,
+    /// Old text on the left, new on the right (`side_by_side.rs`).
+    SideBySide,
 }
 
 impl Default for TerminalOptions {
@@ -36,12 +49,13 @@ impl Default for TerminalOptions {
             width: 80,
             context: 1,
             ignore_cosmetic: false,
+            layout: Layout::Inline,
         }
     }
 }
 
 /// Left margin of block text under its heading.
-const TEXT_INDENT: usize = 4;
+pub(super) const TEXT_INDENT: usize = 4;
 
 /// Writes the full report of one comparison.
 pub fn write_comparison(
@@ -324,6 +338,9 @@ fn write_body_change(
         )?;
     }
     writeln!(out)?;
+    if options.layout == Layout::SideBySide {
+        return super::side_by_side::write_columns(out, options, change);
+    }
 
     let speaker = change
         .new_speaker
@@ -370,13 +387,13 @@ fn locate(change: &BodyChange, old: &Briefing, new: &Briefing) -> String {
 
 /// A piece of text with the role it is painted in; `None` is plain text.
 #[derive(Debug, Clone, PartialEq)]
-struct Span {
-    role: Option<Role>,
-    text: String,
+pub(super) struct Span {
+    pub(super) role: Option<Role>,
+    pub(super) text: String,
 }
 
 impl Span {
-    fn new(role: Option<Role>, text: String) -> Self {
+    pub(super) fn new(role: Option<Role>, text: String) -> Self {
         Span { role, text }
     }
 }
@@ -408,7 +425,7 @@ fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
 
 /// Changed words, with `git diff --word-diff` brackets when there is no colour to tell
 /// them apart. Whitespace around the words stays outside the brackets.
-fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Span {
+pub(super) fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Span {
     if colored {
         return Span::new(Some(role), text.to_string());
     }
@@ -418,7 +435,7 @@ fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Spa
 }
 
 /// Greedy wrap on spaces; a word wider than the line stands alone on its line, uncut.
-fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
+pub(super) fn wrap(spans: &[Span], width: usize) -> Vec<Vec<Span>> {
     let mut lines: Vec<Vec<Span>> = vec![Vec::new()];
     let mut used = 0;
     for span in spans {

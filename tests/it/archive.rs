@@ -4,11 +4,9 @@
 // Tests that cannot run here say so in one SKIPPED line on stderr.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use briefdiff::load::{
     Archive, Change, GitArchive, History, LoadError, RevisionRef, Scan, ScanOptions, SourceKind,
@@ -315,31 +313,6 @@ fn git_submodule_is_a_warning() {
     );
 }
 
-/// Names, sizes, modification times and contents of every file under `dir`.
-fn fingerprint(dir: &Path) -> BTreeMap<PathBuf, (u64, std::time::SystemTime, Vec<u8>)> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let metadata = fs::symlink_metadata(entry.path()).unwrap();
-            if metadata.is_dir() {
-                pending.push(entry.path());
-            }
-            let contents = if metadata.is_file() {
-                fs::read(entry.path()).unwrap()
-            } else {
-                Vec::new()
-            };
-            files.insert(
-                entry.path(),
-                (metadata.len(), metadata.modified().unwrap(), contents),
-            );
-        }
-    }
-    files
-}
-
 #[test]
 fn git_scan_and_read_write_nothing_in_worktree_or_bare_repository() {
     let mut repo = Repo::new();
@@ -364,7 +337,7 @@ fn git_scan_and_read_write_nothing_in_worktree_or_bare_repository() {
 
     let mut renders = Vec::new();
     for dir in [&repo.dir, &bare] {
-        let before = fingerprint(dir);
+        let before = support::tree_fingerprint(dir);
         let archive = open(dir, SourceKind::Auto).unwrap();
         let scan = scan(archive.as_ref());
         let texts: Vec<String> = scan
@@ -376,7 +349,11 @@ fn git_scan_and_read_write_nothing_in_worktree_or_bare_repository() {
         assert_eq!(texts.len(), 8);
         assert!(!texts.iter().any(|text| text.contains("uncommitted")));
         drop(archive);
-        assert!(before == fingerprint(dir), "{} changed", dir.display());
+        assert!(
+            before == support::tree_fingerprint(dir),
+            "{} changed",
+            dir.display()
+        );
         renders.push(render(&scan));
     }
     assert_eq!(renders[0], renders[1], "bare and worktree scans differ");
@@ -658,24 +635,6 @@ fn url_identity_joins_a_post_moved_to_another_category() {
     assert_ne!(urls[0], urls[1], "the real post moved category");
 }
 
-/// Runs a git command in `dir` with no user config; returns stdout.
-fn git_output(dir: &Path, home: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", home)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// Over the real archive, the scan yields exactly the (commit, path, blob) triples that
 /// `git log --first-parent --diff-merges=first-parent --raw --no-renames` lists as
 /// added or modified `*.md` files: first-parent because the scan walks the first-parent
@@ -684,46 +643,18 @@ fn git_output(dir: &Path, home: &Path, args: &[&str]) -> String {
 /// move shows as an add, as in the scan.
 #[test]
 fn real_archive_scan_matches_git_log() {
-    let Some(data) = support::shared_data("real_archive_scan_matches_git_log") else {
+    let Some((home, dir)) = support::clone_real_archive("real_archive_scan_matches_git_log") else {
         return;
     };
-    let bundle = data.join("archive/wh-briefings-2022-04_2023-06.bundle");
-    let home = tempfile::tempdir().unwrap();
-    git_output(
-        home.path(),
-        home.path(),
-        &["clone", "-q", bundle.to_str().unwrap(), "wh"],
-    );
-    let dir = home.path().join("wh");
-
-    let log = git_output(
-        &dir,
-        home.path(),
-        &[
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--raw",
-            "--no-renames",
-            "--no-abbrev",
-            "--format=commit %H",
-            "--",
-            "*.md",
-        ],
-    );
-    let mut expected = Vec::new();
-    let mut commit = "";
-    for line in log.lines() {
-        if let Some(id) = line.strip_prefix("commit ") {
-            commit = id;
-        } else if let Some(raw) = line.strip_prefix(':') {
-            let (meta, path) = raw.split_once('\t').unwrap();
-            let fields: Vec<&str> = meta.split(' ').collect();
-            let (blob, status) = (fields[3], fields[4]);
-            assert!(status == "A" || status == "M", "unexpected {status} {path}");
-            expected.push((commit.to_string(), path.to_string(), blob.to_string()));
-        }
-    }
+    let mut expected: Vec<(String, String, String)> =
+        support::first_parent_changes(&dir, home.path())
+            .into_iter()
+            .map(|change| {
+                let ok = change.status == "A" || change.status == "M";
+                assert!(ok, "unexpected {} {}", change.status, change.path);
+                (change.commit, change.path, change.blob)
+            })
+            .collect();
     expected.sort();
 
     let archive = open(&dir, SourceKind::Auto).unwrap();
@@ -744,7 +675,7 @@ fn real_archive_scan_matches_git_log() {
     actual.sort();
     assert_eq!(actual.len(), expected.len());
     assert!(actual == expected, "scan and git log disagree");
-    let tip_files = git_output(&dir, home.path(), &["ls-files", "--", "*.md"])
+    let tip_files = support::git_output(&dir, home.path(), &["ls-files", "--", "*.md"])
         .lines()
         .count();
     assert_eq!(scan.histories.len(), tip_files);

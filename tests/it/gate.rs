@@ -2,9 +2,11 @@
 //! built repositories and over the real archive bundle.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-use crate::support::{Repo, briefdiff, shared_data, stderr_of, stdout_of};
+use crate::support::{
+    Repo, briefdiff, clone_real_archive, first_parent_changes, stderr_of, stdout_of,
+    tree_fingerprint,
+};
 
 const PATH: &str = "press-briefings/2023-01/2023-01-10-press-briefing.md";
 
@@ -60,7 +62,7 @@ fn check(repo: &Repo, base: &str, head: &str, extra: &[&str]) -> std::process::O
 #[test]
 fn check_passes_a_rewrap_and_a_disclosed_edit_and_fails_a_stealth_edit() {
     let (repo, commits) = gate_repo();
-    let before = tree_digest(&repo.dir);
+    let before = tree_fingerprint(&repo.dir);
 
     let rewrap = check(&repo, &commits[0], &commits[1], &[]);
     assert_eq!(rewrap.status.code(), Some(0), "{}", stdout_of(&rewrap));
@@ -104,7 +106,11 @@ fn check_passes_a_rewrap_and_a_disclosed_edit_and_fails_a_stealth_edit() {
     assert_eq!(lines[0]["old"]["revision"], commits[0].as_str());
     assert_eq!(lines[0]["new"]["revision"], commits[3].as_str());
 
-    assert_eq!(before, tree_digest(&repo.dir), "check wrote to the archive");
+    assert_eq!(
+        before,
+        tree_fingerprint(&repo.dir),
+        "check wrote to the archive"
+    );
 }
 
 #[test]
@@ -120,7 +126,7 @@ fn check_of_an_unknown_revision_is_a_usage_error_with_a_message() {
 #[test]
 fn audit_and_log_walk_every_revision_and_write_nothing() {
     let (repo, commits) = gate_repo();
-    let before = tree_digest(&repo.dir);
+    let before = tree_fingerprint(&repo.dir);
     let audit = briefdiff()
         .args(["audit", "--format", "json"])
         .arg(&repo.dir)
@@ -169,7 +175,11 @@ fn audit_and_log_walk_every_revision_and_write_nothing() {
     assert_eq!(history.status.code(), Some(0), "{}", stderr_of(&history));
     assert_eq!(stdout_of(&history).matches("── ").count(), 3);
 
-    assert_eq!(before, tree_digest(&repo.dir), "audit wrote to the archive");
+    assert_eq!(
+        before,
+        tree_fingerprint(&repo.dir),
+        "audit wrote to the archive"
+    );
 }
 
 #[test]
@@ -189,51 +199,15 @@ fn history_of_an_unknown_briefing_says_so() {
 /// compare with).
 #[test]
 fn real_archive_audit_compares_every_modification() {
-    let Some(data) = shared_data("real_archive_audit_compares_every_modification") else {
+    let Some((home, dir)) = clone_real_archive("real_archive_audit_compares_every_modification")
+    else {
         return;
     };
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("wh");
-    let bundle = data.join("archive/wh-briefings-2022-04_2023-06.bundle");
-    let status = std::process::Command::new("git")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home.path())
-        .args(["clone", "-q"])
-        .arg(&bundle)
-        .arg(&dir)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let raw = std::process::Command::new("git")
-        .current_dir(&dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home.path())
-        .args([
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--raw",
-            "--no-renames",
-            "--no-abbrev",
-            "--format=commit %H",
-            "--",
-            "*.md",
-        ])
-        .output()
-        .unwrap();
-    let raw = String::from_utf8(raw.stdout).unwrap();
-    let mut expected: BTreeMap<(String, String), ()> = BTreeMap::new();
-    let mut commit = String::new();
-    for line in raw.lines() {
-        if let Some(id) = line.strip_prefix("commit ") {
-            commit = id.to_string();
-        } else if let Some(entry) = line.strip_prefix(':') {
-            let (meta, path) = entry.split_once('\t').unwrap();
-            if meta.ends_with(" M") {
-                expected.insert((commit.clone(), path.to_string()), ());
-            }
-        }
-    }
+    let expected: BTreeMap<(String, String), ()> = first_parent_changes(&dir, home.path())
+        .into_iter()
+        .filter(|change| change.status == "M")
+        .map(|change| ((change.commit, change.path), ()))
+        .collect();
 
     let audit = briefdiff()
         .args(["audit", "--format", "json"])
@@ -265,22 +239,4 @@ fn real_archive_audit_compares_every_modification() {
         summary["comparisons"].as_u64().unwrap() as usize,
         expected.len()
     );
-}
-
-/// Every path and its bytes under `root`, `.git` included.
-fn tree_digest(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut entries = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                entries.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    entries.sort();
-    entries
 }

@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod diff;
 mod gate;
+mod gitint;
 mod parse;
 mod report;
 mod revisions;

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -138,4 +139,109 @@ impl Repo {
         self.git(&["commit", "-q", "--allow-empty", "-m", subject]);
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
+}
+
+/// Names, sizes, modification times and contents of every file under `dir`.
+pub fn tree_fingerprint(dir: &Path) -> BTreeMap<PathBuf, (u64, std::time::SystemTime, Vec<u8>)> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let metadata = fs::symlink_metadata(entry.path()).unwrap();
+            if metadata.is_dir() {
+                pending.push(entry.path());
+            }
+            let contents = if metadata.is_file() {
+                fs::read(entry.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            files.insert(
+                entry.path(),
+                (metadata.len(), metadata.modified().unwrap(), contents),
+            );
+        }
+    }
+    files
+}
+
+/// A clone of the real archive bundle in a temp dir, or `None` (with one SKIPPED line)
+/// when the shared data is absent.
+pub fn clone_real_archive(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let data = shared_data(test)?;
+    let bundle = data.join("archive/wh-briefings-2022-04_2023-06.bundle");
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("wh");
+    git_output(
+        home.path(),
+        home.path(),
+        &["clone", "-q", bundle.to_str().unwrap(), "wh"],
+    );
+    Some((home, dir))
+}
+
+/// One `*.md` change as `git log --raw` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawChange {
+    pub commit: String,
+    pub path: String,
+    pub blob: String,
+    /// `A`, `M`, `D`…
+    pub status: String,
+}
+
+/// The `*.md` changes of the first-parent history, each merge diffed against its first
+/// parent, without rename detection: what the git loader walks.
+pub fn first_parent_changes(dir: &Path, home: &Path) -> Vec<RawChange> {
+    let log = git_output(
+        dir,
+        home,
+        &[
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "--format=commit %H",
+            "--",
+            "*.md",
+        ],
+    );
+    let mut changes = Vec::new();
+    let mut commit = "";
+    for line in log.lines() {
+        if let Some(id) = line.strip_prefix("commit ") {
+            commit = id;
+        } else if let Some(raw) = line.strip_prefix(':') {
+            let (meta, path) = raw.split_once('\t').unwrap();
+            let fields: Vec<&str> = meta.split(' ').collect();
+            changes.push(RawChange {
+                commit: commit.to_string(),
+                path: path.to_string(),
+                blob: fields[3].to_string(),
+                status: fields[4].to_string(),
+            });
+        }
+    }
+    changes
+}
+
+/// Runs a git command in `dir` with no user config; returns stdout.
+pub fn git_output(dir: &Path, home: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", home)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
 }
