@@ -32,6 +32,8 @@ use crate::model::{Block, BlockKind, Speaker};
 pub(crate) fn parse_body(body: &str, first_line: usize) -> Vec<Block> {
     let mut parser = BodyParser {
         body,
+        // One scan of the whole body, so that each block's source need not be searched.
+        has_cr: body.as_bytes().contains(&b'\r'),
         // About one block per 300 bytes in the real archive; a guess that saves most of
         // the regrowth.
         blocks: Vec::with_capacity(body.len() / 300 + 1),
@@ -271,6 +273,8 @@ struct OpenTurn {
 #[derive(Debug)]
 struct BodyParser<'a> {
     body: &'a str,
+    /// Whether the body holds a CR anywhere (CRLF line ends).
+    has_cr: bool,
     blocks: Vec<Block>,
     turn: Option<OpenTurn>,
     seen_turn: bool,
@@ -342,7 +346,7 @@ impl BodyParser<'_> {
     /// The block's lines as written, CRLF read as LF.
     fn source(&self, start: usize, end: usize) -> String {
         let source = self.body.get(start..end).unwrap_or_default();
-        if source.contains('\r') {
+        if self.has_cr && source.contains('\r') {
             source.replace("\r\n", "\n")
         } else {
             source.to_owned()
