@@ -177,6 +177,7 @@ struct Scanner<'repo> {
     /// Path → history index, for files deleted since; an add at the path revives it.
     deleted: HashMap<String, usize>,
     warnings: Vec<LoadWarning>,
+    trees: Trees<'repo>,
 }
 
 /// One file's side of a delta, reduced to what the scan needs.
@@ -211,6 +212,7 @@ impl<'repo> Scanner<'repo> {
             live: HashMap::new(),
             deleted: HashMap::new(),
             warnings: Vec::new(),
+            trees: Trees::new(repo),
         })
     }
 
@@ -330,7 +332,7 @@ impl<'repo> Scanner<'repo> {
             }
         };
 
-        let deltas = match changes(self.repo, parent_tree.as_ref(), &tree) {
+        let deltas = match changes(&mut self.trees, parent_tree.as_ref(), &tree) {
             Ok(deltas) => deltas,
             Err(error) => {
                 let message = format!("diff failed, commit skipped: {}", error.message());
@@ -594,12 +596,12 @@ enum FileChange {
 /// change, like git does. Only a commit that both adds and deletes files could hold a
 /// move, and only such a commit goes through libgit2's diff with rename detection.
 fn changes(
-    repo: &Repository,
+    trees: &mut Trees<'_>,
     parent: Option<&Tree<'_>>,
     tree: &Tree<'_>,
 ) -> Result<Vec<FileChange>, git2::Error> {
     let mut deltas = Vec::new();
-    diff_trees(repo, parent, Some(tree), "", &mut deltas)?;
+    diff_trees(trees, parent, Some(tree), "", &mut deltas)?;
     let adds = deltas
         .iter()
         .any(|delta| matches!(delta, FileChange::Added(_)));
@@ -613,7 +615,9 @@ fn changes(
     let mut options = DiffOptions::new();
     // Deltas only: no binary sniffing (it would load every changed blob).
     options.skip_binary_check(true).include_typechange(true);
-    let mut diff = repo.diff_tree_to_tree(parent, Some(tree), Some(&mut options))?;
+    let mut diff = trees
+        .repo
+        .diff_tree_to_tree(parent, Some(tree), Some(&mut options))?;
     diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     let mut deltas = Vec::new();
     for delta in diff.deltas() {
@@ -633,11 +637,44 @@ fn changes(
     Ok(deltas)
 }
 
+/// The latest version read of each folder. A commit's parent is usually the commit
+/// walked just before, so the old side of a changed folder is the version read last
+/// for that folder: each changed month folder is then read once, not twice. (libgit2
+/// caches only trees under 4 kB; a month folder of the archive lists hundreds of
+/// files.) The archive has a few hundred folders, so this stays small.
+struct Trees<'repo> {
+    repo: &'repo Repository,
+    /// Folder path (`press-briefings/2022-06/`) → its latest version read.
+    latest: HashMap<String, Tree<'repo>>,
+}
+
+impl<'repo> Trees<'repo> {
+    fn new(repo: &'repo Repository) -> Self {
+        Trees {
+            repo,
+            latest: HashMap::new(),
+        }
+    }
+
+    /// The sub-tree `id` at `path`.
+    fn get(&mut self, path: &str, id: Oid) -> Result<Tree<'repo>, git2::Error> {
+        if let Some(tree) = self.latest.get(path) {
+            if tree.id() == id {
+                // A handle on the same libgit2 object (a reference count, not a copy).
+                return Ok(tree.clone());
+            }
+        }
+        let tree = self.repo.find_tree(id)?;
+        self.latest.insert(path.to_owned(), tree.clone());
+        Ok(tree)
+    }
+}
+
 /// Appends the differences between two trees under `prefix`. Tree entries are sorted in
 /// git's order (a sub-tree's name compares as if it ended in `/`), so one merge pass
 /// pairs them.
 fn diff_trees(
-    repo: &Repository,
+    trees: &mut Trees<'_>,
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
     prefix: &str,
@@ -654,11 +691,11 @@ fn diff_trees(
         };
         match order {
             Ordering::Less => {
-                one_side(repo, &old_entries[i], prefix, true, out)?;
+                one_side(trees, &old_entries[i], prefix, true, out)?;
                 i += 1;
             }
             Ordering::Greater => {
-                one_side(repo, &new_entries[j], prefix, false, out)?;
+                one_side(trees, &new_entries[j], prefix, false, out)?;
                 j += 1;
             }
             Ordering::Equal => {
@@ -667,8 +704,9 @@ fn diff_trees(
                     let (a_mode, b_mode) = (mode(a), mode(b));
                     if a_mode == FileMode::Tree {
                         let path = format!("{prefix}{}/", name(a));
-                        let (a_tree, b_tree) = (repo.find_tree(a.id())?, repo.find_tree(b.id())?);
-                        diff_trees(repo, Some(&a_tree), Some(&b_tree), &path, out)?;
+                        let a_tree = trees.get(&path, a.id())?;
+                        let b_tree = trees.get(&path, b.id())?;
+                        diff_trees(trees, Some(&a_tree), Some(&b_tree), &path, out)?;
                     } else if kind_class(a_mode) == kind_class(b_mode) {
                         out.push(FileChange::Modified(
                             entry_side(a, prefix),
@@ -689,21 +727,21 @@ fn diff_trees(
 
 /// An entry present on one side only: a whole sub-tree added or deleted, or one file.
 fn one_side(
-    repo: &Repository,
+    trees: &mut Trees<'_>,
     entry: &TreeEntry<'_>,
     prefix: &str,
     deleted: bool,
     out: &mut Vec<FileChange>,
 ) -> Result<(), git2::Error> {
     if mode(entry) == FileMode::Tree {
-        let tree = repo.find_tree(entry.id())?;
         let path = format!("{prefix}{}/", name(entry));
+        let tree = trees.get(&path, entry.id())?;
         let (old, new) = if deleted {
             (Some(&tree), None)
         } else {
             (None, Some(&tree))
         };
-        return diff_trees(repo, old, new, &path, out);
+        return diff_trees(trees, old, new, &path, out);
     }
     let side = entry_side(entry, prefix);
     out.push(if deleted {
@@ -715,15 +753,18 @@ fn one_side(
 }
 
 fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
-    let slash = |entry: &TreeEntry<'_>| -> &'static [u8] {
-        if mode(entry) == FileMode::Tree {
-            b"/"
-        } else {
-            b""
-        }
-    };
-    let a_key = a.name_bytes().iter().chain(slash(a));
-    a_key.cmp(b.name_bytes().iter().chain(slash(b)))
+    let (a_name, b_name) = (a.name_bytes(), b.name_bytes());
+    let common = a_name.len().min(b_name.len());
+    a_name[..common].cmp(&b_name[..common]).then_with(|| {
+        // One name is a prefix of the other: compare the byte after the common part, a
+        // sub-tree's name going on with `/`. Names hold no `/`, so that byte decides.
+        let next = |name: &[u8], entry: &TreeEntry<'_>| {
+            name.get(common)
+                .copied()
+                .or((mode(entry) == FileMode::Tree).then_some(b'/'))
+        };
+        next(a_name, a).cmp(&next(b_name, b))
+    })
 }
 
 fn name<'a>(entry: &'a TreeEntry<'_>) -> std::borrow::Cow<'a, str> {

@@ -32,9 +32,15 @@ use crate::model::{Block, BlockKind, Speaker};
 pub(crate) fn parse_body(body: &str, first_line: usize) -> Vec<Block> {
     let mut parser = BodyParser {
         body,
-        blocks: Vec::new(),
+        // One scan of the whole body, so that each block's source need not be searched.
+        has_cr: body.as_bytes().contains(&b'\r'),
+        // About one block per 300 bytes in the real archive; a guess that saves most of
+        // the regrowth.
+        blocks: Vec::with_capacity(body.len() / 300 + 1),
         turn: None,
         seen_turn: false,
+        segment_text: String::new(),
+        turn_text: String::new(),
     };
     let mut segment: Option<Segment> = None;
     let mut previous_hard_break = false;
@@ -53,26 +59,27 @@ pub(crate) fn parse_body(body: &str, first_line: usize) -> Vec<Block> {
             previous_hard_break = false;
             continue;
         }
+        let opener = match segment {
+            Some(_) if previous_hard_break => speaker_label(line),
+            Some(_) => None,
+            None => speaker_label(line),
+        };
         match segment.as_mut() {
-            Some(open) => {
-                let opener = if previous_hard_break {
-                    speaker_label(line)
-                } else {
-                    None
-                };
-                match opener {
-                    Some(opener) => {
-                        if let Some(done) =
-                            segment.replace(Segment::open(line, number, start, end, Some(opener)))
-                        {
-                            parser.finish(done);
-                        }
-                    }
-                    None => open.push_line(line, end),
+            Some(open) if opener.is_none() => open.push_line(line, end, &mut parser.segment_text),
+            _ => {
+                // The segment before (if any) is finished before the next one is opened:
+                // both are built in the parser's one text buffer.
+                if let Some(done) = segment.take() {
+                    parser.finish(done);
                 }
-            }
-            None => {
-                segment = Some(Segment::open(line, number, start, end, speaker_label(line)));
+                segment = Some(Segment::open(
+                    line,
+                    number,
+                    start,
+                    end,
+                    opener,
+                    &mut parser.segment_text,
+                ));
             }
         }
         previous_hard_break = has_hard_break(line);
@@ -200,11 +207,11 @@ fn speaker_label(line: &str) -> Option<Opener<'_>> {
     })
 }
 
-/// A paragraph, or the part of one that a hard-break label cut off, being read.
+/// A paragraph, or the part of one that a hard-break label cut off, being read. Its text
+/// is built in [`BodyParser::segment_text`].
 #[derive(Debug)]
 struct Segment {
     speaker: Option<Speaker>,
-    text: String,
     line: usize,
     line_count: usize,
     /// Byte range of the segment's source in the body.
@@ -219,25 +226,24 @@ impl Segment {
         start: usize,
         end: usize,
         opener: Option<Opener<'_>>,
+        text: &mut String,
     ) -> Self {
-        // Most segments are one wrapped paragraph of a few 72-column lines.
-        let mut text = String::with_capacity(4 * line.len());
+        text.clear();
         let speaker = match opener {
             Some(opener) => {
-                push_clean_text(&mut text, &line[opener.text_start..]);
+                push_clean_text(text, &line[opener.text_start..]);
                 Some(Speaker {
                     label: opener.label.to_owned(),
                     key: opener.key,
                 })
             }
             None => {
-                push_clean_text(&mut text, line);
+                push_clean_text(text, line);
                 None
             }
         };
         Segment {
             speaker,
-            text,
             line: number,
             line_count: 1,
             source_start: start,
@@ -245,29 +251,37 @@ impl Segment {
         }
     }
 
-    fn push_line(&mut self, line: &str, end: usize) {
-        push_clean_text(&mut self.text, line);
+    fn push_line(&mut self, line: &str, end: usize, text: &mut String) {
+        push_clean_text(text, line);
         self.line_count += 1;
         self.source_end = end;
     }
 }
 
 /// The turn being built: its segments are appended until the next label or time stamp.
+/// Its text is built in [`BodyParser::turn_text`].
 #[derive(Debug)]
 struct OpenTurn {
     speaker: Speaker,
-    text: String,
     line: usize,
     source_start: usize,
     source_end: usize,
 }
 
+/// The blocks so far. Texts are built in two buffers that live as long as the parse, and
+/// each block gets an exact-size copy: one allocation per text, none while growing.
 #[derive(Debug)]
 struct BodyParser<'a> {
     body: &'a str,
+    /// Whether the body holds a CR anywhere (CRLF line ends).
+    has_cr: bool,
     blocks: Vec<Block>,
     turn: Option<OpenTurn>,
     seen_turn: bool,
+    /// The text of the segment being read.
+    segment_text: String,
+    /// The text of the open turn.
+    turn_text: String,
 }
 
 impl BodyParser<'_> {
@@ -275,30 +289,33 @@ impl BodyParser<'_> {
         if let Some(speaker) = segment.speaker {
             self.close_turn();
             self.seen_turn = true;
+            // The segment's text becomes the turn's; the old turn buffer is reused for
+            // the next segment.
+            std::mem::swap(&mut self.turn_text, &mut self.segment_text);
             self.turn = Some(OpenTurn {
                 speaker,
-                text: segment.text,
                 line: segment.line,
                 source_start: segment.source_start,
                 source_end: segment.source_end,
             });
             return;
         }
-        let kind = if is_timestamp(&segment.text) {
+        let text = &self.segment_text;
+        let kind = if is_timestamp(text) {
             self.close_turn();
             BlockKind::Timestamp
         } else if let Some(turn) = self.turn.as_mut() {
-            if !segment.text.is_empty() {
-                if !turn.text.is_empty() {
-                    turn.text.push(' ');
+            if !text.is_empty() {
+                if !self.turn_text.is_empty() {
+                    self.turn_text.push(' ');
                 }
-                turn.text.push_str(&segment.text);
+                self.turn_text.push_str(text);
             }
             turn.source_end = segment.source_end;
             return;
-        } else if is_stage_direction(&segment.text) {
+        } else if is_stage_direction(text) {
             BlockKind::Stage
-        } else if !self.seen_turn && is_location(&segment.text, segment.line_count) {
+        } else if !self.seen_turn && is_location(text, segment.line_count) {
             BlockKind::Location
         } else {
             BlockKind::Paragraph
@@ -307,7 +324,7 @@ impl BodyParser<'_> {
         self.blocks.push(Block {
             kind,
             speaker: None,
-            text: segment.text,
+            text: self.segment_text.as_str().to_owned(),
             line: segment.line,
             source,
         });
@@ -319,7 +336,7 @@ impl BodyParser<'_> {
             self.blocks.push(Block {
                 kind: BlockKind::Turn,
                 speaker: Some(turn.speaker),
-                text: turn.text,
+                text: self.turn_text.as_str().to_owned(),
                 line: turn.line,
                 source,
             });
@@ -329,7 +346,7 @@ impl BodyParser<'_> {
     /// The block's lines as written, CRLF read as LF.
     fn source(&self, start: usize, end: usize) -> String {
         let source = self.body.get(start..end).unwrap_or_default();
-        if source.contains('\r') {
+        if self.has_cr && source.contains('\r') {
             source.replace("\r\n", "\n")
         } else {
             source.to_owned()

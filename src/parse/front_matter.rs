@@ -6,6 +6,9 @@
 //! Values of `*_time` keys that read as `YYYY-MM-DD HH:MM:SS±HH:MM` become
 //! [`Timestamp`]s; anything else stays text and is diffed as text.
 //!
+//! The flat shape PyYAML writes is read by `flat_yaml.rs` without serde_yaml (a fast path
+//! that declines anything else); the rest goes through serde_yaml.
+//!
 //! YAML aliases are expanded by serde_yaml under its repetition limit, so an alias bomb
 //! ("billion laughs") fails fast as broken YAML instead of exhausting memory. Flow
 //! collections (`[`, `{`) nested deeper than serde_yaml's recursion limit are refused
@@ -17,6 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use serde_yaml::Value;
 
 use super::error::ParseErrorKind;
+use super::flat_yaml::read_flat;
 use crate::model::{Field, FrontMatter, MetaValue, Timestamp};
 
 /// serde_yaml's recursion limit: deeper YAML fails anyway.
@@ -35,6 +39,28 @@ pub(crate) fn parse_front_matter(
     yaml: &str,
     first_line: usize,
 ) -> Result<FrontMatter, FrontMatterError> {
+    if let Some(entries) = read_flat(yaml) {
+        let fields = entries
+            .into_iter()
+            .map(|(key, value, line)| {
+                let value = match value {
+                    Some(text) => text_value(&key, text),
+                    None => MetaValue::Null,
+                };
+                Field {
+                    key,
+                    value,
+                    line: first_line + line - 1,
+                }
+            })
+            .collect();
+        return Ok(FrontMatter { fields });
+    }
+    parse_with_serde(yaml, first_line)
+}
+
+/// [`parse_front_matter`] through serde_yaml, for any YAML.
+fn parse_with_serde(yaml: &str, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
     if let Some(line) = too_deep_flow_line(yaml) {
         return Err(FrontMatterError {
             line: Some(first_line + line - 1),
@@ -184,16 +210,19 @@ fn key_text(key: &Value) -> String {
 fn meta_value(key: &str, value: Value) -> MetaValue {
     match value {
         Value::Null => MetaValue::Null,
-        Value::String(text) => {
-            if key.ends_with("_time") {
-                if let Some(time) = parse_timestamp(&text) {
-                    return MetaValue::Time(time);
-                }
-            }
-            MetaValue::Text(text)
-        }
+        Value::String(text) => text_value(key, text),
         other => MetaValue::Other(compact(&other)),
     }
+}
+
+/// A string value: a timestamp for a `*_time` key when it reads as one, else text.
+fn text_value(key: &str, text: String) -> MetaValue {
+    if key.ends_with("_time") {
+        if let Some(time) = parse_timestamp(&text) {
+            return MetaValue::Time(time);
+        }
+    }
+    MetaValue::Text(text)
 }
 
 /// Compact JSON for numbers, booleans, lists and maps, so unknown keys still compare.
@@ -409,6 +438,125 @@ mod tests {
         let err = parse_front_matter("- a\n- b\n", 2).unwrap_err();
         assert_eq!(err.kind, ParseErrorKind::FrontMatterNotMapping);
         assert_eq!(parse_front_matter("", 2).unwrap(), FrontMatter::default());
+    }
+
+    /// The flat reader, where it answers, says what serde_yaml says.
+    fn agrees(yaml: &str) -> bool {
+        let Some(entries) = read_flat(yaml) else {
+            return false;
+        };
+        let fast = parse_front_matter(yaml, 2).unwrap();
+        let slow = parse_with_serde(yaml, 2).unwrap_or_else(|err| {
+            panic!("flat reader took YAML that serde_yaml refuses: {yaml:?}: {err:?}")
+        });
+        assert_eq!(fast, slow, "{yaml:?}");
+        assert_eq!(entries.len(), fast.fields.len());
+        true
+    }
+
+    #[test]
+    fn flat_reader_agrees_with_serde_yaml() {
+        for yaml in [
+            "",
+            "date: '2022-06-14'\nmodified_time: 2022-06-14 12:57:15-04:00\ntags: press-briefings\n",
+            "title: \"Statement from President Joe\\_Biden on Student Loan\\\n  \\ Debt\\_Relief\"\n",
+            "title: \"COVID-\\u206019 has exacerbated the crisis\\\n  \\ facing women. Here\\u2019s how\"\nempty:\n",
+            "t: \"a  b\"\n",
+            "t: \"a  \n   b\"\n",
+            "t: \"a\n\n  b\"\n",
+            "t: \"a\n  \n  b\"\n",
+            "t: \"a\\\n\n  b\"\n",
+            "t: \"a\\\n  b\"\n",
+            "t: \" lead and trail \"\n",
+            "t: \"it''s\"\n",
+            "t: 'it''s'\n",
+            "t: ' spaced  '\n",
+            "t: \"\\U0001F600\\\"\\\\\\/\\0\\a\\b\\t\\n\\v\\f\\r\\e\\N\\L\\P\\x41\"\n",
+            "url: https://www.whitehouse.gov/x/?a=1&b=2#frag\n",
+            "t: Infinity\nu: nan\nv: inf\nw: a, b [c] {d}\n",
+            "t:\nu:   \nv: x",
+            "category: press-briefings\npermalink: /briefing-room/x/\n",
+            "title: Remarks by President Trump and NATO Secretary General Mark Rutte Before\n  Bilateral Meeting\ntags: remarks\n",
+            "title: Three\n  line\n    plain\n",
+            "t: a  b\nu: Remarks by the\n  President  and\n  Guests\n",
+        ] {
+            assert!(agrees(yaml), "declined: {yaml:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// PyYAML-like titles: words, escapes, spaces and folds in any mix.
+        #[test]
+        fn flat_reader_agrees_on_generated_titles(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-Za-z0-9,.:;!?'()-]{1,8}",
+                    proptest::strategy::Just(" ".to_owned()),
+                    proptest::strategy::Just("  ".to_owned()),
+                    proptest::strategy::Just("\\_".to_owned()),
+                    proptest::strategy::Just("\\u2019".to_owned()),
+                    proptest::strategy::Just("\\xE9".to_owned()),
+                    proptest::strategy::Just("\\\"".to_owned()),
+                    proptest::strategy::Just("\\\\".to_owned()),
+                    proptest::strategy::Just("\\\n  ".to_owned()),
+                    proptest::strategy::Just("\\\n  \\ ".to_owned()),
+                    proptest::strategy::Just("\n  ".to_owned()),
+                    proptest::strategy::Just(" \n\n  ".to_owned()),
+                    "[é’—…]{1,2}",
+                ],
+                0..16,
+            ),
+            plain in "[a-z][a-z0-9:/ ._-]{0,20}[a-z0-9]",
+        ) {
+            let yaml = format!("title: \"{}\"\ntags: {plain}\ndate: '2022-06-14'\n", parts.concat());
+            let declinable = plain.contains(": ")
+                || plain.contains(" #")
+                || matches!(plain.as_str(), "null" | "true" | "false");
+            proptest::prop_assert!(agrees(&yaml) || declinable, "declined: {yaml:?}");
+        }
+    }
+
+    #[test]
+    fn flat_reader_agrees_on_the_shared_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+        if !root.is_dir() {
+            eprintln!(
+                "SKIPPED flat_reader_agrees_on_the_shared_corpus: no {}",
+                root.display()
+            );
+            return;
+        }
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|ext| ext == "md") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&root, &mut files);
+        let (mut read, mut declined) = (0, 0);
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let Some(rest) = text.strip_prefix("---\n") else {
+                continue;
+            };
+            let Some(end) = rest.find("\n---\n") else {
+                continue;
+            };
+            if agrees(&rest[..=end]) {
+                read += 1;
+            } else {
+                declined += 1;
+            }
+        }
+        // Nearly every real front matter is the flat shape; if none were, the fast path
+        // would be dead code.
+        eprintln!("flat front matter: {read} read, {declined} declined");
+        assert!(read > 10 * declined, "{read} read, {declined} declined");
     }
 
     #[test]

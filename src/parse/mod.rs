@@ -1,6 +1,8 @@
 //! Bytes to [`Briefing`]: check the bytes, split off the YAML front matter
 //! (`front_matter.rs`, the only file that touches serde_yaml), cut the body into blocks
-//! and turns (`body.rs`), with the text rules shared by both in `normalize.rs`.
+//! and turns (`body.rs`), with the text rules shared by both in `normalize.rs`. An
+//! archive walk parses a briefing's revisions in order through `revision.rs`, which
+//! reuses the blocks of the revision before when only the front matter changed.
 //!
 //! Parsing never panics: every input ends in a [`Parsed`] or a located [`ParseError`].
 //!
@@ -15,12 +17,15 @@
 
 mod body;
 mod error;
+mod flat_yaml;
 mod front_matter;
 pub mod normalize;
+mod revision;
 
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
+pub use revision::{ParsedRevision, parse_revision};
 
-use crate::model::{Briefing, FrontMatter, Origin};
+use crate::model::{Block, Briefing, FrontMatter, Origin};
 
 /// Files above this size are refused rather than parsed: the largest real transcript is
 /// well under 1 MB, and a bound keeps a hostile archive from exhausting memory.
@@ -45,18 +50,28 @@ pub struct Parsed {
 /// assert_eq!(turns, ["Hi.", "Hello?"]);
 /// ```
 pub fn parse_briefing(bytes: &[u8], origin: &Origin) -> Result<Parsed, ParseError> {
-    let error = |line, kind| ParseError::new(origin.clone(), line, kind);
+    let text = check_bytes(bytes, bytes.len(), origin)?;
+    let layout = read_layout(text, origin)?;
+    let blocks = body::parse_body(layout.body, layout.body_first_line);
+    Ok(layout.into_parsed(blocks))
+}
 
-    if bytes.len() > MAX_FILE_BYTES {
+/// The byte checks, cheapest first: size (`size` is the whole file's, which `bytes` may be
+/// the start of), NUL byte, UTF-8. Returns the text without its BOM.
+fn check_bytes<'a>(bytes: &'a [u8], size: usize, origin: &Origin) -> Result<&'a str, ParseError> {
+    let error = |line, kind| ParseError::new(origin.clone(), line, kind);
+    if size > MAX_FILE_BYTES {
         return Err(error(
             None,
             ParseErrorKind::TooLarge {
-                size: bytes.len(),
+                size,
                 limit: MAX_FILE_BYTES,
             },
         ));
     }
-    if let Some(byte_offset) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a memchr; the offset is only looked for in a binary file.
+    if bytes.contains(&0) {
+        let byte_offset = bytes.iter().position(|&b| b == 0).unwrap_or_default();
         return Err(error(
             Some(line_of(bytes, byte_offset)),
             ParseErrorKind::NulByte { byte_offset },
@@ -69,39 +84,63 @@ pub fn parse_briefing(bytes: &[u8], origin: &Origin) -> Result<Parsed, ParseErro
             ParseErrorKind::InvalidUtf8 { byte_offset },
         )
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
 
-    let mut warnings = Vec::new();
-    let (front_matter, body, body_first_line) = match split_front_matter(text) {
-        Split::None => {
-            warnings.push(ParseWarning {
+/// A text cut into its decoded front matter and its body, not yet cut into blocks.
+struct Layout<'a> {
+    front_matter: FrontMatter,
+    body: &'a str,
+    /// 1-based file line of the body's first line.
+    body_first_line: usize,
+    warnings: Vec<ParseWarning>,
+}
+
+impl Layout<'_> {
+    fn into_parsed(self, blocks: Vec<Block>) -> Parsed {
+        Parsed {
+            briefing: Briefing {
+                front_matter: self.front_matter,
+                blocks,
+            },
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// Splits off and decodes the front matter.
+fn read_layout<'a>(text: &'a str, origin: &Origin) -> Result<Layout<'a>, ParseError> {
+    match split_front_matter(text) {
+        Split::None => Ok(Layout {
+            front_matter: FrontMatter::default(),
+            body: text,
+            body_first_line: 1,
+            warnings: vec![ParseWarning {
                 origin: origin.clone(),
                 line: Some(1),
                 message: "no front matter".to_owned(),
-            });
-            (FrontMatter::default(), text, 1)
-        }
-        Split::Unclosed => {
-            return Err(error(Some(1), ParseErrorKind::UnclosedFrontMatter));
-        }
+            }],
+        }),
+        Split::Unclosed => Err(ParseError::new(
+            origin.clone(),
+            Some(1),
+            ParseErrorKind::UnclosedFrontMatter,
+        )),
         Split::Found {
             yaml,
             body,
             body_first_line,
         } => {
             let front_matter = front_matter::parse_front_matter(yaml, 2)
-                .map_err(|err| error(err.line, err.kind))?;
-            (front_matter, body, body_first_line)
+                .map_err(|err| ParseError::new(origin.clone(), err.line, err.kind))?;
+            Ok(Layout {
+                front_matter,
+                body,
+                body_first_line,
+                warnings: Vec::new(),
+            })
         }
-    };
-    let blocks = body::parse_body(body, body_first_line);
-    Ok(Parsed {
-        briefing: Briefing {
-            front_matter,
-            blocks,
-        },
-        warnings,
-    })
+    }
 }
 
 /// 1-based line of a byte offset.
@@ -121,6 +160,12 @@ enum Split<'a> {
         body: &'a str,
         body_first_line: usize,
     },
+}
+
+/// True when `text` is a front matter and nothing else: its closing `---` line is its
+/// last line.
+fn closes_at_end(text: &str) -> bool {
+    matches!(split_front_matter(text), Split::Found { body: "", .. })
 }
 
 /// Finds the `---` lines around the front matter. Trailing spaces after `---` are
