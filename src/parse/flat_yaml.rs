@@ -22,12 +22,14 @@ pub(crate) fn read_flat(yaml: &str) -> Option<Vec<Entry>> {
     }
     let bytes = yaml.as_bytes();
     let mut entries: Vec<Entry> = Vec::with_capacity(8);
+    // Keys seen so far: a set keeps the duplicate check linear in the number of keys.
+    let mut seen = std::collections::HashSet::new();
     let mut at = 0;
     let mut line = 1;
     while at < bytes.len() {
         let colon = at + bytes[at..].iter().position(|&b| b == b':')?;
         let key = &yaml[at..colon];
-        if !is_key(key) || entries.iter().any(|(seen, _, _)| seen == key) {
+        if !is_key(key) || !seen.insert(key) {
             return None;
         }
         let key_line = line;
