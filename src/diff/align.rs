@@ -77,6 +77,9 @@ pub(crate) const SPLIT_THRESHOLD: f32 = 0.6;
 const MAX_PIECES: usize = 16;
 /// Feature comparisons allowed for pairing, splits and moves in one comparison.
 pub(crate) const PAIRING_BUDGET: usize = 40_000_000;
+/// Above this many old × new blocks, anchors come from keys unique on both sides only
+/// (see `unique_anchor_ops`): the largest real transcript has about 1,000 blocks.
+const MAX_ANCHOR_CELLS: usize = 100_000_000;
 /// Largest similarity matrix (cells) built for one gap.
 const MAX_GAP_CELLS: usize = 4_000_000;
 
@@ -166,10 +169,18 @@ pub(crate) fn align(
 ) -> Alignment {
     let old_keys: Vec<u64> = old.iter().map(|item| item.key).collect();
     let new_keys: Vec<u64> = new.iter().map(|item| item.key).collect();
+    let too_large = old_keys.len().saturating_mul(new_keys.len()) > MAX_ANCHOR_CELLS;
+    let ops = if too_large {
+        unique_anchor_ops(&old_keys, &new_keys)
+    } else {
+        capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys)
+            .iter()
+            .map(similar::DiffOp::as_tag_tuple)
+            .collect()
+    };
     let mut anchors = Vec::new();
     let mut gaps = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys) {
-        let (tag, old_range, new_range) = op.as_tag_tuple();
+    for (tag, old_range, new_range) in ops {
         if tag == DiffTag::Equal {
             anchors.extend(old_range.zip(new_range));
         } else {
@@ -190,7 +201,7 @@ pub(crate) fn align(
         new_link: vec![None; new.len()],
         links: Vec::new(),
         budget: PAIRING_BUDGET,
-        bailout: false,
+        bailout: too_large,
     };
     for (o, n) in anchors {
         state.link(LinkKind::Same, vec![o], vec![n], false);
@@ -216,6 +227,84 @@ pub(crate) fn align(
         links: state.links,
         bailout: state.bailout,
     }
+}
+
+/// Anchors of documents too large for similar's Patience diff, whose fallback on runs
+/// of repeated blocks grows faster than linearly (40,000 repeated turns swapped in halves
+/// took seconds, 160,000 a minute): the core of patience diff alone. Keys found exactly
+/// once on each side, kept in the longest run whose positions increase on both sides
+/// (O(n log n)), then extended over equal neighbours; what lies between is a gap.
+fn unique_anchor_ops(old: &[u64], new: &[u64]) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
+    let mut counts: HashMap<u64, (usize, usize, usize, usize)> = HashMap::new();
+    for (index, key) in old.iter().enumerate() {
+        let entry = counts.entry(*key).or_insert((0, 0, 0, 0));
+        entry.0 += 1;
+        entry.2 = index;
+    }
+    for (index, key) in new.iter().enumerate() {
+        let entry = counts.entry(*key).or_insert((0, 0, 0, 0));
+        entry.1 += 1;
+        entry.3 = index;
+    }
+    // (old index, new index) of keys unique on both sides, in old order.
+    let mut unique: Vec<(usize, usize)> = counts
+        .values()
+        .filter(|(in_old, in_new, _, _)| *in_old == 1 && *in_new == 1)
+        .map(|&(_, _, o, n)| (o, n))
+        .collect();
+    unique.sort_unstable();
+
+    // Longest increasing subsequence of the new indexes (patience sorting).
+    let mut tails: Vec<usize> = Vec::new(); // index into `unique` of each pile's top
+    let mut parent: Vec<Option<usize>> = vec![None; unique.len()];
+    for (at, &(_, n)) in unique.iter().enumerate() {
+        let pile = tails.partition_point(|&top| unique[top].1 < n);
+        if pile > 0 {
+            parent[at] = Some(tails[pile - 1]);
+        }
+        if pile == tails.len() {
+            tails.push(at);
+        } else {
+            tails[pile] = at;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut cursor = tails.last().copied();
+    while let Some(at) = cursor {
+        chain.push(unique[at]);
+        cursor = parent[at];
+    }
+    chain.reverse();
+
+    // Walk the anchors, growing each run of equal keys forwards from it.
+    let mut ops = Vec::new();
+    let (mut o, mut n) = (0, 0);
+    let push_gap = |ops: &mut Vec<_>, o_range: Range<usize>, n_range: Range<usize>| {
+        if !o_range.is_empty() || !n_range.is_empty() {
+            ops.push((DiffTag::Replace, o_range, n_range));
+        }
+    };
+    for (anchor_old, anchor_new) in chain {
+        if anchor_old < o || anchor_new < n {
+            continue; // already covered by an extended run
+        }
+        // Extend backwards over equal neighbours inside the gap.
+        let (mut start_old, mut start_new) = (anchor_old, anchor_new);
+        while start_old > o && start_new > n && old[start_old - 1] == new[start_new - 1] {
+            start_old -= 1;
+            start_new -= 1;
+        }
+        push_gap(&mut ops, o..start_old, n..start_new);
+        let (mut end_old, mut end_new) = (anchor_old + 1, anchor_new + 1);
+        while end_old < old.len() && end_new < new.len() && old[end_old] == new[end_new] {
+            end_old += 1;
+            end_new += 1;
+        }
+        ops.push((DiffTag::Equal, start_old..end_old, start_new..end_new));
+        (o, n) = (end_old, end_new);
+    }
+    push_gap(&mut ops, o..old.len(), n..new.len());
+    ops
 }
 
 struct State<'a> {
@@ -518,4 +607,35 @@ fn union(parts: &[&[u64]]) -> Vec<u64> {
     let mut all: Vec<u64> = parts.iter().flat_map(|part| part.iter().copied()).collect();
     all.sort_unstable();
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ops cover both sides in order, and equal ops join equal keys.
+    fn check_cover(old: &[u64], new: &[u64]) -> usize {
+        let ops = unique_anchor_ops(old, new);
+        let (mut o, mut n, mut equal) = (0, 0, 0);
+        for (tag, old_range, new_range) in ops {
+            assert_eq!((old_range.start, new_range.start), (o, n));
+            if tag == DiffTag::Equal {
+                assert_eq!(&old[old_range.clone()], &new[new_range.clone()]);
+                equal += old_range.len();
+            }
+            (o, n) = (old_range.end, new_range.end);
+        }
+        assert_eq!((o, n), (old.len(), new.len()));
+        equal
+    }
+
+    #[test]
+    fn unique_anchors_keep_the_longest_ordered_run() {
+        assert_eq!(check_cover(&[1, 2, 3, 4], &[1, 3, 2, 4]), 3);
+        assert_eq!(check_cover(&[1, 2, 3], &[1, 2, 3]), 3);
+        assert_eq!(check_cover(&[], &[5, 6]), 0);
+        // Repeated keys never anchor on their own, but extend a unique anchor's run.
+        assert_eq!(check_cover(&[7, 7, 1, 7, 7], &[7, 1, 7, 7, 9]), 4);
+        assert_eq!(check_cover(&[7, 7, 8, 8], &[8, 8, 7, 7]), 0);
+    }
 }

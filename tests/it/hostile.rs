@@ -275,6 +275,30 @@ fn swapped_halves_of_a_huge_turn_bail_out() {
     assert_eq!(value["summary"]["edited"], 1);
 }
 
+#[test]
+fn swapped_halves_of_repeated_turns_bail_out() {
+    // Two keys, each repeated: nothing unique to anchor on, which made similar's Patience
+    // fallback grow faster than linearly (160,000 blocks took a minute).
+    let half = 50_000;
+    let questions = "Q    Yes?\n\n".repeat(half);
+    let answers = "MS. PSAKI:  No.\n\n".repeat(half);
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    fs::write(&old, format!("---\ntitle: x\n---\n\n{questions}{answers}")).unwrap();
+    fs::write(&new, format!("---\ntitle: x\n---\n\n{answers}{questions}")).unwrap();
+    let output = run(&[
+        os("diff"),
+        os("--format"),
+        os("json"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["summary"]["bailout"], true, "{}", value["summary"]);
+}
+
 /// Whether this process can read a file it has made unreadable (root can).
 fn chmod_blocks_reads(dir: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
