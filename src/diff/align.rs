@@ -375,6 +375,15 @@ impl State<'_> {
         }
     }
 
+    /// Feature comparisons needed to score every old block against every new one.
+    fn pairing_cost(&self, olds: &[usize], news: &[usize]) -> usize {
+        let old_features: usize = olds.iter().map(|&o| self.old[o].features.len()).sum();
+        let new_features: usize = news.iter().map(|&n| self.new[n].features.len()).sum();
+        news.len()
+            .saturating_mul(old_features)
+            .saturating_add(olds.len().saturating_mul(new_features))
+    }
+
     /// Pairs the still unlinked blocks of one gap.
     fn pair_gap(&mut self, old_range: Range<usize>, new_range: Range<usize>) {
         let olds: Vec<usize> = old_range.filter(|&o| self.old_link[o].is_none()).collect();
@@ -382,12 +391,7 @@ impl State<'_> {
         if olds.is_empty() || news.is_empty() {
             return;
         }
-        let old_features: usize = olds.iter().map(|&o| self.old[o].features.len()).sum();
-        let new_features: usize = news.iter().map(|&n| self.new[n].features.len()).sum();
-        let cost = news
-            .len()
-            .saturating_mul(old_features)
-            .saturating_add(olds.len().saturating_mul(new_features));
+        let cost = self.pairing_cost(&olds, &news);
         let cells = olds.len().saturating_mul(news.len());
         if cells > MAX_GAP_CELLS || !self.spend(cost) {
             self.bailout = true;
@@ -510,12 +514,7 @@ impl State<'_> {
         if olds.is_empty() || news.is_empty() {
             return;
         }
-        let old_features: usize = olds.iter().map(|&o| self.old[o].features.len()).sum();
-        let new_features: usize = news.iter().map(|&n| self.new[n].features.len()).sum();
-        let cost = news
-            .len()
-            .saturating_mul(old_features)
-            .saturating_add(olds.len().saturating_mul(new_features));
+        let cost = self.pairing_cost(&olds, &news);
         if !self.spend(cost) {
             return;
         }
