@@ -1,6 +1,7 @@
 //! The crate-level error: one variant per stage.
 
 use crate::config::ConfigError;
+use crate::load::LoadError;
 use crate::parse::ParseError;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,4 +11,6 @@ pub enum Error {
     Parse(#[from] ParseError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
 }
