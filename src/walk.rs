@@ -95,7 +95,7 @@ pub struct Unreadable {
 /// With more than one job, workers take histories in order from a shared counter and
 /// send each report back as soon as it is done; the calling thread puts them back in
 /// order and calls `sink` while the workers go on. A worker takes a history only while
-/// fewer than [`WINDOW_PER_JOB`] × jobs histories are taken and not yet given to the
+/// fewer than `WINDOW_PER_JOB` × jobs histories are taken and not yet given to the
 /// sink, so one long history never makes the others pile up in memory, and no worker
 /// ever waits for a slow neighbour the way a batch would.
 pub fn walk<E>(
