@@ -397,10 +397,10 @@ fn load_revision(
     if revision.is_absent() {
         return Ok((Loaded::Absent(Arc::new(Briefing::default())), false));
     }
-    if let Some(blob) = revision.blob_id() {
-        if let Some(earlier) = seen.iter().rev().find(|seen| seen.blob == Some(blob)) {
-            return Ok((earlier.parsed.clone(), false));
-        }
+    if let Some(blob) = revision.blob_id()
+        && let Some(earlier) = seen.iter().rev().find(|seen| seen.blob == Some(blob))
+    {
+        return Ok((earlier.parsed.clone(), false));
     }
     let bytes = archive.read(revision).map_err(|error| error.to_string())?;
     let previous = match seen.last().map(|seen| &seen.parsed) {

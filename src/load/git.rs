@@ -658,11 +658,11 @@ impl<'repo> Trees<'repo> {
 
     /// The sub-tree `id` at `path`.
     fn get(&mut self, path: &str, id: Oid) -> Result<Tree<'repo>, git2::Error> {
-        if let Some(tree) = self.latest.get(path) {
-            if tree.id() == id {
-                // A handle on the same libgit2 object (a reference count, not a copy).
-                return Ok(tree.clone());
-            }
+        if let Some(tree) = self.latest.get(path)
+            && tree.id() == id
+        {
+            // A handle on the same libgit2 object (a reference count, not a copy).
+            return Ok(tree.clone());
         }
         let tree = self.repo.find_tree(id)?;
         self.latest.insert(path.to_owned(), tree.clone());

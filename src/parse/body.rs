@@ -139,20 +139,19 @@ fn speaker_label(line: &str) -> Option<Opener<'_>> {
     let rest = &line[indent..];
     let mut chars = rest.char_indices();
     let (_, first) = chars.next()?;
-    if first == 'Q' {
-        if let Some((at, next)) = chars.clone().next() {
-            if is_space(next) || next == '–' || next == '—' {
-                let text = rest[at..].trim_start_matches(is_space);
-                if text.is_empty() {
-                    return None;
-                }
-                return Some(Opener {
-                    label: "Q",
-                    key: "Q".to_owned(),
-                    text_start: line.len() - text.len(),
-                });
-            }
+    if first == 'Q'
+        && let Some((at, next)) = chars.clone().next()
+        && (is_space(next) || next == '–' || next == '—')
+    {
+        let text = rest[at..].trim_start_matches(is_space);
+        if text.is_empty() {
+            return None;
         }
+        return Some(Opener {
+            label: "Q",
+            key: "Q".to_owned(),
+            text_start: line.len() - text.len(),
+        });
     }
     if !first.is_uppercase() {
         return None;

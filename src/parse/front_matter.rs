@@ -217,10 +217,10 @@ fn meta_value(key: &str, value: Value) -> MetaValue {
 
 /// A string value: a timestamp for a `*_time` key when it reads as one, else text.
 fn text_value(key: &str, text: String) -> MetaValue {
-    if key.ends_with("_time") {
-        if let Some(time) = parse_timestamp(&text) {
-            return MetaValue::Time(time);
-        }
+    if key.ends_with("_time")
+        && let Some(time) = parse_timestamp(&text)
+    {
+        return MetaValue::Time(time);
     }
     MetaValue::Text(text)
 }
@@ -323,7 +323,7 @@ fn expect(bytes: &[u8], at: usize, byte: u8) -> Option<()> {
 }
 
 fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's

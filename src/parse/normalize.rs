@@ -46,15 +46,16 @@ pub fn push_clean_text(out: &mut String, source: &str) {
     let mut i = 0;
     while i < bytes.len() {
         // After a word char (kept in the run), a plain stretch can be skipped whole.
-        if i > run_start && bytes[i - 1] != b' ' {
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let plain = plain_prefix(u64::from_le_bytes(word));
-                if plain > 0 {
-                    i += plain;
-                    continue;
-                }
+        if i > run_start
+            && bytes[i - 1] != b' '
+            && let Some(chunk) = bytes.get(i..i + 8)
+        {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let plain = plain_prefix(u64::from_le_bytes(word));
+            if plain > 0 {
+                i += plain;
+                continue;
             }
         }
         let class = BYTE_CLASS[usize::from(bytes[i])];

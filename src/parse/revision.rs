@@ -57,19 +57,19 @@ pub fn parse_revision(
     origin: &Origin,
     previous: Option<&ParsedRevision>,
 ) -> Result<ParsedRevision, ParseError> {
-    if let Some(previous) = previous {
-        if let Some(reused) = reuse_body(&bytes, origin, previous)? {
-            let (parsed, body_first_line) = reused;
-            let body_start = bytes.len() - previous.body().len();
-            return Ok(ParsedRevision {
-                briefing: Arc::new(parsed.briefing),
-                warnings: parsed.warnings,
-                body_reused: true,
-                bytes,
-                body_start,
-                body_first_line,
-            });
-        }
+    if let Some(previous) = previous
+        && let Some(reused) = reuse_body(&bytes, origin, previous)?
+    {
+        let (parsed, body_first_line) = reused;
+        let body_start = bytes.len() - previous.body().len();
+        return Ok(ParsedRevision {
+            briefing: Arc::new(parsed.briefing),
+            warnings: parsed.warnings,
+            body_reused: true,
+            bytes,
+            body_start,
+            body_first_line,
+        });
     }
     let text = check_bytes(&bytes, bytes.len(), origin)?;
     let layout = read_layout(text, origin)?;

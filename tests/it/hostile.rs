@@ -742,7 +742,7 @@ fn audit_json_is_identical_for_any_jobs_and_run() {
     for version in 1..=4 {
         for slug in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] {
             // Every briefing changes in a different commit pattern.
-            let edit = if (slug.as_bytes()[0] as usize + version) % 3 == 0 {
+            let edit = if (slug.as_bytes()[0] as usize + version).is_multiple_of(3) {
                 "unchanged".to_string()
             } else {
                 format!("v{version}")
