@@ -16,7 +16,7 @@ use std::io::Write;
 use super::args::{
     AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
 };
-use super::diff::write_pair;
+use super::diff::PairWriter;
 use super::progress::Progress;
 use super::source::{self, Identity, Opened};
 use super::{Outcome, color};
@@ -112,14 +112,7 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
     if opened.histories.is_empty() {
         anyhow::bail!("no briefing `{}` in {}", args.document, source.display());
     }
-    report_walk(
-        cli,
-        &opened,
-        &args.source_args,
-        &args.report,
-        PairSelection::Consecutive,
-        out,
-    )
+    report_walk(cli, &opened, &args.source_args, &args.report, out)
 }
 
 /// A history is the one asked for when its identity or any of its paths is.
@@ -139,14 +132,7 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
         args.range.clone(),
         args.paths.clone(),
     )?;
-    report_walk(
-        cli,
-        &opened,
-        &args.source_args,
-        &args.report,
-        PairSelection::Consecutive,
-        out,
-    )
+    report_walk(cli, &opened, &args.source_args, &args.report, out)
 }
 
 pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
@@ -155,6 +141,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
+    let writer = PairWriter::new(cli, &args.report);
     let styles = color::styles(cli.color);
     let format = args.report.format;
     let mut failing = 0;
@@ -186,7 +173,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
                     if compared.comparison.summary.body_changed
                         || !compared.comparison.metadata.is_empty() =>
                 {
-                    write_pair(cli, &args.report, &compared.pair(&report.document), out)?;
+                    writer.write(&compared.pair(&report.document), out)?;
                 }
                 (_, Format::Github) => {
                     for finding in findings {
@@ -323,12 +310,12 @@ fn report_walk(
     opened: &Opened,
     source_args: &source::SourceArgs,
     report_args: &ReportArgs,
-    pairs: PairSelection,
     out: &mut impl Write,
 ) -> anyhow::Result<Outcome> {
+    let writer = PairWriter::new(cli, report_args);
     let styles = color::styles(cli.color);
     let format = report_args.format;
-    let totals = walk_all(opened, source_args, pairs, |report| {
+    let totals = walk_all(opened, source_args, PairSelection::Consecutive, |report| {
         for entry in &report.entries {
             match entry {
                 Entry::Compared(compared)
@@ -340,7 +327,7 @@ fn report_walk(
                             github::write_annotation(out, &compared.path, finding)?;
                         }
                     } else {
-                        write_pair(cli, report_args, &pair, out)?;
+                        writer.write(&pair, out)?;
                         if format == Format::Text {
                             writeln!(out)?;
                         }

@@ -36,7 +36,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
         new_briefing: &new.briefing,
         comparison: &comparison,
     };
-    write_pair(cli, &args.report, &pair, out)?;
+    PairWriter::new(cli, &args.report).write(&pair, out)?;
 
     let differs =
         comparison.summary.substantive || comparison.metadata.iter().any(|change| !change.cosmetic);
@@ -68,6 +68,7 @@ fn run_folders(
     let mut differs = false;
     let mut unreadable = 0;
     let mut shown = 0;
+    let writer = PairWriter::new(cli, &args.report);
     let result = walk(&pair, &scan.histories, &options, |report| {
         for entry in &report.entries {
             match entry {
@@ -82,7 +83,7 @@ fn run_folders(
                         writeln!(out)?;
                     }
                     shown += 1;
-                    write_pair(cli, &args.report, &compared.pair(&report.document), out)?;
+                    writer.write(&compared.pair(&report.document), out)?;
                 }
                 Entry::Unreadable(problem) => {
                     unreadable += 1;
@@ -113,50 +114,50 @@ fn side(path: &Path) -> Side {
     }
 }
 
-/// Writes one compared pair in the chosen format.
-pub fn write_pair(
-    cli: &Cli,
-    report: &ReportArgs,
-    pair: &Pair<'_>,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    write_pair_styled(color::styles(cli.color), report, pair, out)
+/// Writes compared pairs in the chosen format. Colour, width and layout are decided once,
+/// when it is made, not for each of the thousands of pairs an audit writes.
+#[derive(Debug)]
+pub struct PairWriter<'a> {
+    report: &'a ReportArgs,
+    terminal: terminal::TerminalOptions,
 }
 
-/// [`write_pair`] with the colour already decided (`git-diff` decides it its own way).
-pub fn write_pair_styled(
-    styles: Styles,
-    report: &ReportArgs,
-    pair: &Pair<'_>,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    match report.format {
-        Format::Json => json::write_comparison(out, pair),
-        Format::Markdown => markdown::write_comparison(out, pair, report.ignore_cosmetic),
-        Format::Github => pair
-            .comparison
-            .findings
-            .iter()
-            .try_for_each(|finding| github::write_annotation(out, pair.path, finding)),
-        Format::Text => {
-            let width = color::width();
-            terminal::write_comparison(
-                out,
-                pair,
-                &terminal::TerminalOptions {
-                    styles,
-                    width,
-                    context: report.context,
-                    ignore_cosmetic: report.ignore_cosmetic,
-                    layout: layout(report, width),
-                },
-            )
+impl<'a> PairWriter<'a> {
+    /// Colour by the command line's `--color` and the environment.
+    pub fn new(cli: &Cli, report: &'a ReportArgs) -> Self {
+        PairWriter::with_styles(color::styles(cli.color), report)
+    }
+
+    /// Colour already decided (`git-diff` decides it under git's pager rules).
+    pub fn with_styles(styles: Styles, report: &'a ReportArgs) -> Self {
+        let width = color::width();
+        PairWriter {
+            report,
+            terminal: terminal::TerminalOptions {
+                styles,
+                width,
+                context: report.context,
+                ignore_cosmetic: report.ignore_cosmetic,
+                layout: layout(report, width),
+            },
+        }
+    }
+
+    /// Writes one compared pair.
+    pub fn write(&self, pair: &Pair<'_>, out: &mut impl Write) -> std::io::Result<()> {
+        match self.report.format {
+            Format::Json => json::write_comparison(out, pair),
+            Format::Markdown => markdown::write_comparison(out, pair, self.report.ignore_cosmetic),
+            Format::Github => pair
+                .comparison
+                .findings
+                .iter()
+                .try_for_each(|finding| github::write_annotation(out, pair.path, finding)),
+            Format::Text => terminal::write_comparison(out, pair, &self.terminal),
         }
     }
 }
 
-/// `--side-by-side` or `--no-side-by-side` when given, else two columns once the
-/// terminal is wide enough for both to hold a readable line.
 fn layout(report: &ReportArgs, width: usize) -> Layout {
     if report.side_by_side {
         Layout::SideBySide

@@ -24,7 +24,7 @@ use briefdiff::parse::parse_briefing;
 use briefdiff::report::{Pair, Role, Side, Styles};
 
 use super::args::{Cli, ColorChoice, Format, GitDiffArgs};
-use super::diff::{load_config, write_pair_styled};
+use super::diff::{PairWriter, load_config};
 use super::{Outcome, color, is_broken_pipe, warn};
 
 /// What git passes for a missing side: the file, hex and mode of an added or deleted path.
@@ -195,7 +195,7 @@ fn report(
         new_briefing: &new_briefing,
         comparison: &comparison,
     };
-    write_pair_styled(*styles, &args.report, &pair, out)?;
+    PairWriter::with_styles(*styles, &args.report).write(&pair, out)?;
     Ok(())
 }
 
