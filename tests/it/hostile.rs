@@ -69,6 +69,25 @@ fn long_transcript(turns: usize, salt: &str) -> String {
     text
 }
 
+/// `briefdiff diff --format json` of two documents written to a fresh folder; checks the
+/// run ended normally and returns the comparison.
+fn diff_json(old_text: &str, new_text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    fs::write(&old, old_text).unwrap();
+    fs::write(&new, new_text).unwrap();
+    let output = run(&[
+        os("diff"),
+        os("--format"),
+        os("json"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     stdout_of(output)
         .lines()
@@ -214,20 +233,10 @@ fn hundred_thousand_turns_parse() {
 
 #[test]
 fn hundred_thousand_turns_all_different_bail_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("old.md");
-    let new = dir.path().join("new.md");
-    fs::write(&old, long_transcript(100_000, "alpha")).unwrap();
-    fs::write(&new, long_transcript(100_000, "omega")).unwrap();
-    let output = run(&[
-        os("diff"),
-        os("--format"),
-        os("json"),
-        old.as_os_str(),
-        new.as_os_str(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = diff_json(
+        &long_transcript(100_000, "alpha"),
+        &long_transcript(100_000, "omega"),
+    );
     let summary = &value["summary"];
     assert_eq!(summary["bailout"], true, "{summary}");
     assert_eq!(summary["substantive"], true);
@@ -249,28 +258,10 @@ fn swapped_halves_of_a_huge_turn_bail_out() {
     // Every word kept, only their order changed: cheap by word counts, costly for Myers.
     let first: String = (0..200_000).map(|i| format!("a{i} ")).collect();
     let second: String = (0..200_000).map(|i| format!("b{i} ")).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("old.md");
-    let new = dir.path().join("new.md");
-    fs::write(
-        &old,
-        format!("---\ntitle: x\n---\n\nMS. PSAKI:  {first}{second}\n"),
-    )
-    .unwrap();
-    fs::write(
-        &new,
-        format!("---\ntitle: x\n---\n\nMS. PSAKI:  {second}{first}\n"),
-    )
-    .unwrap();
-    let output = run(&[
-        os("diff"),
-        os("--format"),
-        os("json"),
-        old.as_os_str(),
-        new.as_os_str(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = diff_json(
+        &format!("---\ntitle: x\n---\n\nMS. PSAKI:  {first}{second}\n"),
+        &format!("---\ntitle: x\n---\n\nMS. PSAKI:  {second}{first}\n"),
+    );
     assert_eq!(value["summary"]["bailout"], true, "{}", value["summary"]);
     assert_eq!(value["summary"]["edited"], 1);
 }
@@ -282,20 +273,10 @@ fn swapped_halves_of_repeated_turns_bail_out() {
     let half = 50_000;
     let questions = "Q    Yes?\n\n".repeat(half);
     let answers = "MS. PSAKI:  No.\n\n".repeat(half);
-    let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("old.md");
-    let new = dir.path().join("new.md");
-    fs::write(&old, format!("---\ntitle: x\n---\n\n{questions}{answers}")).unwrap();
-    fs::write(&new, format!("---\ntitle: x\n---\n\n{answers}{questions}")).unwrap();
-    let output = run(&[
-        os("diff"),
-        os("--format"),
-        os("json"),
-        old.as_os_str(),
-        new.as_os_str(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = diff_json(
+        &format!("---\ntitle: x\n---\n\n{questions}{answers}"),
+        &format!("---\ntitle: x\n---\n\n{answers}{questions}"),
+    );
     assert_eq!(value["summary"]["bailout"], true, "{}", value["summary"]);
 }
 
