@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 use crate::diff::{Comparison, DiffOptions, Finding, RuleId, Severity, compare};
 use crate::load::{Archive, History, RevisionRef};
 use crate::model::{Briefing, Origin};
-use crate::parse::{ParsedRevision, parse_revision};
+use crate::parse::{ParseWarning, ParsedRevision, parse_revision};
 use crate::report::{Pair, Side};
 
 /// How to walk.
@@ -42,6 +42,9 @@ pub enum PairSelection {
 pub struct DocumentReport {
     pub document: String,
     pub entries: Vec<Entry>,
+    /// What the parser noticed but worked around (a file without front matter), each
+    /// naming its revision, path and line; one per revision parsed.
+    pub warnings: Vec<ParseWarning>,
 }
 
 /// One step of a history.
@@ -272,6 +275,7 @@ pub fn walk_history(
 ) -> DocumentReport {
     let config = &options.diff.config;
     let mut entries = Vec::new();
+    let mut warnings = Vec::new();
     let selected: Vec<&RevisionRef> = match options.pairs {
         PairSelection::Consecutive => history.revisions.iter().collect(),
         PairSelection::Ends => match (history.revisions.first(), history.revisions.last()) {
@@ -286,7 +290,10 @@ pub fn walk_history(
     for (position, revision) in selected.into_iter().enumerate() {
         let side = side_of(revision);
         let (parsed, body_reused) = match load_revision(archive, revision, &seen) {
-            Ok(loaded) => loaded,
+            Ok((parsed, body_reused, fresh_warnings)) => {
+                warnings.extend(fresh_warnings);
+                (parsed, body_reused)
+            }
             Err(message) => {
                 entries.push(Entry::Unreadable(Unreadable {
                     path: revision.origin.path.clone(),
@@ -351,6 +358,7 @@ pub fn walk_history(
     DocumentReport {
         document: history.document.clone(),
         entries,
+        warnings,
     }
 }
 
@@ -388,19 +396,24 @@ impl Loaded {
 /// Reads and parses one revision: an absent side is an empty briefing, a blob already
 /// seen in this history is the briefing parsed then, and a body byte-identical to the
 /// last revision's reuses its blocks. The flag is true when the body is known to be the
-/// last revision's (it was reused).
+/// last revision's (it was reused). The warnings are the parser's, for a revision
+/// parsed here (a blob seen before had its warnings reported then).
 fn load_revision(
     archive: &dyn Archive,
     revision: &RevisionRef,
     seen: &[Seen<'_>],
-) -> Result<(Loaded, bool), String> {
+) -> Result<(Loaded, bool, Vec<ParseWarning>), String> {
     if revision.is_absent() {
-        return Ok((Loaded::Absent(Arc::new(Briefing::default())), false));
+        return Ok((
+            Loaded::Absent(Arc::new(Briefing::default())),
+            false,
+            Vec::new(),
+        ));
     }
     if let Some(blob) = revision.blob_id()
         && let Some(earlier) = seen.iter().rev().find(|seen| seen.blob == Some(blob))
     {
-        return Ok((earlier.parsed.clone(), false));
+        return Ok((earlier.parsed.clone(), false, Vec::new()));
     }
     let bytes = archive.read(revision).map_err(|error| error.to_string())?;
     let previous = match seen.last().map(|seen| &seen.parsed) {
@@ -410,7 +423,8 @@ fn load_revision(
     parse_revision(bytes, &revision.origin, previous)
         .map(|parsed| {
             let reused = parsed.body_reused;
-            (Loaded::Parsed(Rc::new(parsed)), reused)
+            let warnings = parsed.warnings.clone();
+            (Loaded::Parsed(Rc::new(parsed)), reused, warnings)
         })
         .map_err(|error| error.to_string())
 }

@@ -19,7 +19,7 @@ use super::args::{
 use super::diff::PairWriter;
 use super::progress::Progress;
 use super::source::{self, Identity, Opened};
-use super::{Outcome, color};
+use super::{Outcome, color, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let source = args.source.clone().unwrap_or_else(source::default_source);
@@ -400,6 +400,11 @@ where
         |report| {
             progress.tick();
             totals.documents += 1;
+            // Worked around, not skipped: shown, but they leave the exit code alone (an
+            // archive's README.md has no front matter, and that is no failure).
+            for warning in &report.warnings {
+                warn(warning);
+            }
             for entry in &report.entries {
                 match entry {
                     Entry::Compared(compared) => totals.add(&compared.comparison),

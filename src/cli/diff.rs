@@ -70,6 +70,9 @@ fn run_folders(
     let mut shown = 0;
     let writer = PairWriter::new(cli, &args.report);
     let result = walk(&pair, &scan.histories, &options, |report| {
+        for warning in &report.warnings {
+            warn(warning);
+        }
         for entry in &report.entries {
             match entry {
                 Entry::Compared(compared) => {

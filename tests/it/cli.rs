@@ -344,3 +344,25 @@ fn nothing_is_written_to_the_archive() {
     }
     assert_eq!(before, tree_fingerprint(&demo_archive()));
 }
+
+#[test]
+fn parser_warnings_in_a_walk_are_shown_with_their_location() {
+    let root = tempfile::tempdir().unwrap();
+    for (snapshot, text) in [
+        ("2022-06-14", "MODERATOR:  Hello.\n"),
+        ("2022-06-15", "MODERATOR:  Hello, everyone.\n"),
+    ] {
+        let dir = root.path().join(snapshot).join("press-briefings");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("call.md"), text).unwrap();
+    }
+    let output = briefdiff().arg("log").arg(root.path()).output().unwrap();
+    // A worked-around oddity is reported, not counted as a skipped revision.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    for snapshot in ["2022-06-14", "2022-06-15"] {
+        let expected = format!("warning: {snapshot}:press-briefings/call.md:1: no front matter");
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+    assert!(stdout_of(&output).contains("1 turn edited"));
+}
