@@ -61,6 +61,11 @@ fn run_folders(
     for warning in &scan.warnings {
         warn(warning);
     }
+    let skipped = scan
+        .warnings
+        .iter()
+        .filter(|warning| warning.skipped)
+        .count();
     let options = WalkOptions {
         diff: DiffOptions { config },
         ..WalkOptions::default()
@@ -101,7 +106,7 @@ fn run_folders(
         Err(WalkError::Sink(error)) => return Err(error.into()),
         Err(error) => return Err(anyhow::anyhow!(error.to_string())),
     }
-    Ok(if unreadable > 0 {
+    Ok(if unreadable + skipped > 0 {
         Outcome::Incomplete
     } else if args.exit_code && differs {
         Outcome::Differences

@@ -53,7 +53,8 @@ pub struct Opened {
     pub archive: Box<dyn Archive>,
     pub histories: Vec<History>,
     pub config: Config,
-    /// Scan warnings, already printed; counted so that the exit code can tell.
+    /// Scan warnings that left something out, already printed; counted so that the exit
+    /// code can tell.
     pub skipped: usize,
 }
 
@@ -112,7 +113,11 @@ pub fn open(
         archive,
         histories,
         config,
-        skipped: scan.warnings.len(),
+        skipped: scan
+            .warnings
+            .iter()
+            .filter(|warning| warning.skipped)
+            .count(),
     })
 }
 

@@ -70,9 +70,13 @@ pub struct LoadWarning {
     /// The path concerned, when there is one.
     pub path: Option<String>,
     pub message: String,
+    /// Whether a revision or file was left out because of it. Skips make a walk's
+    /// exit code 2; a worked-around problem (a name shown escaped) is only reported.
+    pub skipped: bool,
 }
 
 impl LoadWarning {
+    /// Something was skipped.
     pub(crate) fn new(
         revision: Option<&str>,
         path: Option<&str>,
@@ -82,6 +86,19 @@ impl LoadWarning {
             revision: revision.map(str::to_string),
             path: path.map(str::to_string),
             message: message.into(),
+            skipped: true,
+        }
+    }
+
+    /// Something was worked around; nothing is missing from the walk.
+    pub(crate) fn worked_around(
+        revision: Option<&str>,
+        path: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        LoadWarning {
+            skipped: false,
+            ..LoadWarning::new(revision, path, message)
         }
     }
 }

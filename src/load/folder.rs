@@ -2,16 +2,19 @@
 //! `.md` files under it by relative path, and reading one file with a size bound.
 //!
 //! Symlinks are never followed (a snapshot must not reach outside itself, and a loop
-//! must not hang the walk): each one is a warning. Names that are not UTF-8 cannot be
-//! matched across snapshots or shown faithfully, so they are warnings too. Names starting
-//! with `.` (`.git`, editor files) and files not ending in `.md` are skipped silently.
+//! must not hang the walk): each one is a warning, and so is a `.md` name that is not a
+//! regular file (a FIFO would block the read). A name that is not UTF-8 is read under
+//! its escaped form (`caf\xE9.md`, see `path_name.rs`) with a warning that skips
+//! nothing. Names starting with `.` (`.git`, editor files) and files not ending in `.md`
+//! are skipped silently.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{LoadError, LoadWarning, Locator, RevisionRef};
+use super::{LoadError, LoadWarning, Locator, RevisionRef, path_name};
 use crate::model::Origin;
 use crate::parse::MAX_FILE_BYTES;
 
@@ -28,36 +31,59 @@ pub(crate) fn list(root: &Path, revision: Option<&str>) -> Result<Listing, LoadE
     let mut listing = Listing::default();
     // An explicit stack rather than recursion: deep trees cannot overflow, and sorted
     // output comes from the BTreeMap, not from the visit order.
-    let mut pending = vec![(root.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = pending.pop() {
-        let entries = fs::read_dir(&dir).map_err(|error| LoadError::Io {
-            path: dir.clone(),
-            message: error.to_string(),
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|error| LoadError::Io {
-                path: dir.clone(),
-                message: error.to_string(),
-            })?;
-            let raw_name = entry.file_name();
-            let Some(name) = raw_name.to_str() else {
-                let shown = format!("{prefix}{}", raw_name.to_string_lossy());
-                listing.warnings.push(LoadWarning::new(
-                    revision,
-                    Some(&shown),
-                    "file name is not UTF-8: skipped",
-                ));
+    let mut pending = vec![(root.to_path_buf(), String::new(), false)];
+    while let Some((dir, prefix, prefix_escaped)) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(error) if prefix.is_empty() => {
+                return Err(LoadError::Io {
+                    path: dir,
+                    message: error.to_string(),
+                });
+            }
+            // A sub-folder that cannot be listed loses its files, not the whole listing.
+            Err(error) => {
+                let message = format!("folder cannot be read, its files skipped: {error}");
+                listing
+                    .warnings
+                    .push(LoadWarning::new(revision, Some(&prefix), message));
                 continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let message = format!("folder listing failed part-way, rest skipped: {error}");
+                    let shown = if prefix.is_empty() {
+                        "."
+                    } else {
+                        prefix.as_str()
+                    };
+                    listing
+                        .warnings
+                        .push(LoadWarning::new(revision, Some(shown), message));
+                    break;
+                }
             };
+            let raw_name = entry.file_name();
+            let name = path_name::shown(raw_name.as_encoded_bytes());
+            let escaped = prefix_escaped || matches!(name, Cow::Owned(_));
             if name.starts_with('.') {
                 continue;
             }
             let relative = format!("{prefix}{name}");
             // `DirEntry::file_type` does not follow symlinks.
-            let file_type = entry.file_type().map_err(|error| LoadError::Io {
-                path: entry.path(),
-                message: error.to_string(),
-            })?;
+            let file_type = match entry.file_type() {
+                Ok(file_type) => file_type,
+                Err(error) => {
+                    let message = format!("cannot tell what kind of file it is, skipped: {error}");
+                    listing
+                        .warnings
+                        .push(LoadWarning::new(revision, Some(&relative), message));
+                    continue;
+                }
+            };
             if file_type.is_symlink() {
                 listing.warnings.push(LoadWarning::new(
                     revision,
@@ -65,8 +91,23 @@ pub(crate) fn list(root: &Path, revision: Option<&str>) -> Result<Listing, LoadE
                     "symlink not followed",
                 ));
             } else if file_type.is_dir() {
-                pending.push((entry.path(), format!("{relative}/")));
-            } else if file_type.is_file() && name.ends_with(".md") {
+                pending.push((entry.path(), format!("{relative}/"), escaped));
+            } else if name.ends_with(".md") {
+                if !file_type.is_file() {
+                    listing.warnings.push(LoadWarning::new(
+                        revision,
+                        Some(&relative),
+                        "not a regular file: skipped",
+                    ));
+                    continue;
+                }
+                if escaped {
+                    listing.warnings.push(LoadWarning::worked_around(
+                        revision,
+                        Some(&relative),
+                        path_name::NOT_UTF8,
+                    ));
+                }
                 listing.files.insert(relative, entry.path());
             }
         }

@@ -28,8 +28,9 @@
 //! The repository is opened read-only in effect: nothing here writes (no index, no
 //! refs, no lock files), and git environment variables are not read.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -40,6 +41,7 @@ use git2::{
 
 use super::{
     Archive, Change, History, LoadError, LoadWarning, Locator, RevisionRef, Scan, ScanOptions,
+    path_name,
 };
 use crate::model::Origin;
 use crate::parse::MAX_FILE_BYTES;
@@ -177,12 +179,17 @@ struct Scanner<'repo> {
     /// Path → history index, for files deleted since; an add at the path revives it.
     deleted: HashMap<String, usize>,
     warnings: Vec<LoadWarning>,
+    /// Escaped paths already warned about: one warning a name, not one a commit.
+    escaped_warned: HashSet<String>,
     trees: Trees<'repo>,
 }
 
 /// One file's side of a delta, reduced to what the scan needs.
 struct Side {
+    /// The path, with bytes that are not UTF-8 escaped ([`path_name::shown`]).
     path: String,
+    /// Whether `path` had to be escaped.
+    escaped: bool,
     id: Oid,
     mode: FileMode,
 }
@@ -212,6 +219,7 @@ impl<'repo> Scanner<'repo> {
             live: HashMap::new(),
             deleted: HashMap::new(),
             warnings: Vec::new(),
+            escaped_warned: HashSet::new(),
             trees: Trees::new(repo),
         })
     }
@@ -412,6 +420,14 @@ impl<'repo> Scanner<'repo> {
         }
     }
 
+    /// Like [`Self::warn`], for a problem worked around: nothing is skipped.
+    fn note(&mut self, commit: &str, path: &str, message: &str) {
+        if self.in_pathspec(path) {
+            let warning = LoadWarning::worked_around(Some(commit), Some(path), message);
+            self.warnings.push(warning);
+        }
+    }
+
     /// Whether `side` holds a briefing's content; warns about the kinds that never do.
     fn usable(&mut self, stamp: &Stamp<'_, 'repo>, side: &Side) -> bool {
         match side.mode {
@@ -426,6 +442,9 @@ impl<'repo> Scanner<'repo> {
             }
             FileMode::Blob | FileMode::BlobExecutable | FileMode::BlobGroupWritable => {
                 if self.odb.exists(side.id) {
+                    if side.escaped && self.escaped_warned.insert(side.path.clone()) {
+                        self.note(stamp.commit, &side.path, path_name::NOT_UTF8);
+                    }
                     true
                 } else {
                     let message = format!("blob {} is missing: revision skipped", side.id);
@@ -571,10 +590,12 @@ impl Stamp<'_, '_> {
 }
 
 fn side(file: &git2::DiffFile<'_>) -> Side {
-    // git paths are bytes; the archive's are UTF-8, and a lossy name still reads the
-    // right blob (the locator is the blob id, not the path).
+    // git paths are bytes; an escaped name still reads the right blob (the locator is
+    // the blob id, not the path).
+    let path = path_name::shown(file.path_bytes().unwrap_or_default());
     Side {
-        path: String::from_utf8_lossy(file.path_bytes().unwrap_or_default()).into_owned(),
+        escaped: matches!(path, Cow::Owned(_)),
+        path: path.into_owned(),
         id: file.id(),
         mode: file.mode(),
     }
@@ -601,7 +622,7 @@ fn changes(
     tree: &Tree<'_>,
 ) -> Result<Vec<FileChange>, git2::Error> {
     let mut deltas = Vec::new();
-    diff_trees(trees, parent, Some(tree), "", &mut deltas)?;
+    diff_trees(trees, parent, Some(tree), Prefix::ROOT, &mut deltas)?;
     let adds = deltas
         .iter()
         .any(|delta| matches!(delta, FileChange::Added(_)));
@@ -677,7 +698,7 @@ fn diff_trees(
     trees: &mut Trees<'_>,
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
-    prefix: &str,
+    prefix: Prefix<'_>,
     out: &mut Vec<FileChange>,
 ) -> Result<(), git2::Error> {
     let old_entries: Vec<TreeEntry<'_>> = old.map(|tree| tree.iter().collect()).unwrap_or_default();
@@ -703,10 +724,14 @@ fn diff_trees(
                 if a.id() != b.id() || a.filemode() != b.filemode() {
                     let (a_mode, b_mode) = (mode(a), mode(b));
                     if a_mode == FileMode::Tree {
-                        let path = format!("{prefix}{}/", name(a));
+                        let (path, escaped) = prefix.child(a);
                         let a_tree = trees.get(&path, a.id())?;
                         let b_tree = trees.get(&path, b.id())?;
-                        diff_trees(trees, Some(&a_tree), Some(&b_tree), &path, out)?;
+                        let inner = Prefix {
+                            path: &path,
+                            escaped,
+                        };
+                        diff_trees(trees, Some(&a_tree), Some(&b_tree), inner, out)?;
                     } else if kind_class(a_mode) == kind_class(b_mode) {
                         out.push(FileChange::Modified(
                             entry_side(a, prefix),
@@ -729,19 +754,23 @@ fn diff_trees(
 fn one_side(
     trees: &mut Trees<'_>,
     entry: &TreeEntry<'_>,
-    prefix: &str,
+    prefix: Prefix<'_>,
     deleted: bool,
     out: &mut Vec<FileChange>,
 ) -> Result<(), git2::Error> {
     if mode(entry) == FileMode::Tree {
-        let path = format!("{prefix}{}/", name(entry));
+        let (path, escaped) = prefix.child(entry);
         let tree = trees.get(&path, entry.id())?;
         let (old, new) = if deleted {
             (Some(&tree), None)
         } else {
             (None, Some(&tree))
         };
-        return diff_trees(trees, old, new, &path, out);
+        let inner = Prefix {
+            path: &path,
+            escaped,
+        };
+        return diff_trees(trees, old, new, inner, out);
     }
     let side = entry_side(entry, prefix);
     out.push(if deleted {
@@ -767,13 +796,33 @@ fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
     })
 }
 
-fn name<'a>(entry: &'a TreeEntry<'_>) -> std::borrow::Cow<'a, str> {
-    String::from_utf8_lossy(entry.name_bytes())
+/// A folder path ending in `/` (empty at the root), and whether any of its names had
+/// to be escaped.
+#[derive(Clone, Copy)]
+struct Prefix<'a> {
+    path: &'a str,
+    escaped: bool,
 }
 
-fn entry_side(entry: &TreeEntry<'_>, prefix: &str) -> Side {
+impl Prefix<'_> {
+    const ROOT: Prefix<'static> = Prefix {
+        path: "",
+        escaped: false,
+    };
+
+    /// The path of `entry`, a sub-tree, under this prefix, and whether it is escaped.
+    fn child(&self, entry: &TreeEntry<'_>) -> (String, bool) {
+        let name = path_name::shown(entry.name_bytes());
+        let escaped = self.escaped || matches!(name, Cow::Owned(_));
+        (format!("{}{name}/", self.path), escaped)
+    }
+}
+
+fn entry_side(entry: &TreeEntry<'_>, prefix: Prefix<'_>) -> Side {
+    let name = path_name::shown(entry.name_bytes());
     Side {
-        path: format!("{prefix}{}", name(entry)),
+        escaped: prefix.escaped || matches!(name, Cow::Owned(_)),
+        path: format!("{}{name}", prefix.path),
         id: entry.id(),
         mode: mode(entry),
     }

@@ -16,6 +16,7 @@ mod folder;
 mod git;
 mod identity;
 mod pair;
+mod path_name;
 mod snapshots;
 mod source;
 

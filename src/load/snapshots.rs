@@ -6,8 +6,8 @@
 //! snapshot just before; an identical copy is "no change", not a revision (it would only
 //! produce empty comparisons). A file missing from some snapshots and back later keeps
 //! its history: the return is a [`Change::Added`] revision, like a re-add in git.
-//! Symlinks are not followed, non-UTF-8 names are skipped, both with a warning (see
-//! `folder.rs`); sub-folders whose names start with `.` and files directly in the
+//! Symlinks are not followed and non-UTF-8 names are read escaped, both with a warning
+//! (see `folder.rs`); sub-folders whose names start with `.` and files directly in the
 //! snapshots folder are not snapshots.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,12 +106,18 @@ impl Archive for SnapshotArchive {
         // Paths listed by the snapshot just before: only a copy there can make a
         // copy here "no change".
         let mut previous: BTreeSet<String> = BTreeSet::new();
+        let mut escaped_noted: BTreeSet<Option<String>> = BTreeSet::new();
         for name in &names {
             let Listing {
                 files,
                 warnings: listing_warnings,
             } = folder::list(&self.root.join(name), Some(name))?;
-            warnings.extend(listing_warnings);
+            // A name shown escaped is worth one warning, not one for every snapshot.
+            warnings.extend(
+                listing_warnings.into_iter().filter(|warning| {
+                    warning.skipped || escaped_noted.insert(warning.path.clone())
+                }),
+            );
             let mut current = BTreeSet::new();
             for (path, file) in files {
                 if !folder::selected(&path, &options.pathspecs) {

@@ -473,23 +473,29 @@ fn snapshots_in_name_order_skip_unchanged_copies() {
 }
 
 #[test]
-fn snapshots_skip_non_utf8_names_with_a_warning() {
+fn snapshots_read_non_utf8_names_escaped_with_a_warning() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
     snapshots(dir.path(), &[("2022-06-15", &[("a.md", "a")])]);
     let bad = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
     if fs::write(dir.path().join("2022-06-15").join(bad), "x").is_err() {
         eprintln!(
-            "SKIPPED snapshots_skip_non_utf8_names_with_a_warning: filesystem refuses non-UTF-8 names"
+            "SKIPPED snapshots_read_non_utf8_names_escaped_with_a_warning: filesystem refuses non-UTF-8 names"
         );
         return;
     }
     let scan = scan(open(dir.path(), SourceKind::Snapshots).unwrap().as_ref());
-    assert_eq!(scan.histories.len(), 1);
+    let documents: Vec<&str> = scan
+        .histories
+        .iter()
+        .map(|history| history.document.as_str())
+        .collect();
+    assert_eq!(documents, ["a.md", "caf\\xE9.md"]);
     assert_eq!(scan.warnings.len(), 1);
+    assert!(!scan.warnings[0].skipped);
     assert_eq!(
         scan.warnings[0].to_string(),
-        "2022-06-15:caf\u{fffd}.md: file name is not UTF-8: skipped"
+        "2022-06-15:caf\\xE9.md: name is not UTF-8: read with its invalid bytes shown as \\xNN"
     );
 }
 

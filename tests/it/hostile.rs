@@ -504,42 +504,255 @@ fn submodule_warns_and_goes_on() {
 }
 
 #[test]
-fn non_utf8_path_in_git_does_not_stop_the_walk() {
+fn non_utf8_path_in_git_is_read_under_an_escaped_name() {
     use std::os::unix::ffi::OsStrExt;
     let mut repo = Repo::new();
     two_briefings(&mut repo);
-    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
-    if fs::write(
-        repo.dir.join(name),
-        briefing("c", "2022-06-14 12:00:00-04:00", "v1"),
-    )
-    .is_err()
-    {
-        eprintln!("SKIPPED non_utf8_path_in_git_does_not_stop_the_walk: filesystem refuses");
+    // Two names that differ only in a byte that is not UTF-8: replacing such bytes
+    // with U+FFFD would merge them into one history.
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    let other = std::ffi::OsStr::from_bytes(b"caf\xe8.md");
+    let written = [latin1, other].iter().all(|name| {
+        fs::write(
+            repo.dir.join(name),
+            briefing("c", "2022-06-14 12:00:00-04:00", "v1"),
+        )
+        .is_ok()
+    });
+    if !written {
+        eprintln!("SKIPPED non_utf8_path_in_git_is_read_under_an_escaped_name: filesystem refuses");
         return;
     }
-    repo.commit("latin-1 name");
+    repo.commit("latin-1 names");
     fs::write(
-        repo.dir.join(name),
+        repo.dir.join(latin1),
         briefing("c", "2022-06-14 13:00:00-04:00", "v2"),
     )
     .unwrap();
-    repo.commit("edit the latin-1 name");
-    // git paths are bytes: the name is shown with U+FFFD and the file read as usual.
+    let edited = repo.commit("edit one latin-1 name");
+
     let output = run(&[os("log"), repo.dir.as_os_str()]);
+    // Nothing was skipped: the exit code stays 0, the warning names commit and path.
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stdout = stdout_of(&output);
-    assert!(stdout.contains("caf\u{fffd}.md"), "{stdout}");
-    assert!(
-        stdout.contains("a.md") && stdout.contains("b.md"),
-        "{stdout}"
+    assert!(stdout.contains("caf\\xE9.md"), "{stdout}");
+    assert!(!stdout.contains('\u{fffd}'), "{stdout}");
+    let stderr = stderr_of(&output);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        2,
+        "one warning a name, not one a commit: {stderr}"
     );
+    for name in ["caf\\xE9.md", "caf\\xE8.md"] {
+        let located = format!(":{name}: name is not UTF-8");
+        assert!(
+            warnings.iter().any(|line| line.contains(&located)),
+            "{stderr}"
+        );
+    }
+
+    // Two names, two histories: a.md, b.md and both latin-1 files.
     let output = run(&[os("audit"), repo.dir.as_os_str()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("audited 4 briefings"),
+        "{}",
+        stdout_of(&output)
+    );
+
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let lines = json_lines(&output);
+    let compared: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["type"] == "comparison" && line["document"] == "caf\\xE9.md")
+        .collect();
+    assert_eq!(compared.len(), 1, "{lines:?}");
+    assert_eq!(
+        compared[0]["new"]["revision"],
+        edited.as_str(),
+        "{}",
+        compared[0]
+    );
     // The gate compares the last two commits: only the latin-1 file changed there.
     let output = run(&[os("check"), repo.dir.as_os_str()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(stdout_of(&output).contains("checked 1 briefing"));
+}
+
+#[test]
+fn non_utf8_name_in_snapshots_is_read_under_an_escaped_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    for (snapshot, edit) in [
+        ("2022-06-14", "v1"),
+        ("2022-06-15", "v1"),
+        ("2022-06-16", "v2"),
+    ] {
+        let folder = dir.path().join(snapshot);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("a.md"),
+            briefing("a", "2022-06-14 12:00:00-04:00", "v1"),
+        )
+        .unwrap();
+        if fs::write(
+            folder.join(latin1),
+            briefing("c", "2022-06-14 12:00:00-04:00", edit),
+        )
+        .is_err()
+        {
+            eprintln!(
+                "SKIPPED non_utf8_name_in_snapshots_is_read_under_an_escaped_name: filesystem refuses"
+            );
+            return;
+        }
+    }
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    // One warning for the name, though all three snapshots hold it.
+    assert_eq!(stderr.matches("name is not UTF-8").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("2022-06-14:caf\\xE9.md: name is not UTF-8"),
+        "{stderr}"
+    );
+    let lines = json_lines(&output);
+    assert!(
+        lines.iter().any(|line| line["type"] == "comparison"
+            && line["document"] == "caf\\xE9.md"
+            && line["summary"]["body_changed"] == true),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn diff_of_two_folders_reports_a_skipped_symlink_in_its_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["old", "new"] {
+        let folder = dir.path().join(side);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("a.md"),
+            briefing("a", "2022-06-14 12:00:00-04:00", "same"),
+        )
+        .unwrap();
+    }
+    let outside = dir.path().join("outside.md");
+    fs::write(&outside, briefing("o", "2022-06-14 12:00:00-04:00", "x")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.path().join("new/link.md")).unwrap();
+    let output = run(&[
+        os("diff"),
+        dir.path().join("old").as_os_str(),
+        dir.path().join("new").as_os_str(),
+    ]);
+    // Identical otherwise, but a file was left out: not a clean 0.
+    assert_eq!(output.status.code(), Some(2), "{}", stdout_of(&output));
+    assert!(
+        stderr_of(&output).contains("link.md: symlink not followed"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn fifo_named_like_a_briefing_is_skipped_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    for snapshot in ["2022-06-14", "2022-06-15"] {
+        let folder = dir.path().join(snapshot);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("a.md"),
+            briefing("a", "2022-06-14 12:00:00-04:00", snapshot),
+        )
+        .unwrap();
+    }
+    let fifo = dir.path().join("2022-06-15/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("SKIPPED fifo_named_like_a_briefing_is_skipped_not_opened: no mkfifo");
+        return;
+    }
+    // Opening a FIFO with no writer blocks forever; `run` would hang on it.
+    let output = run(&[os("audit"), dir.path().as_os_str()]);
+    assert_skipped_with_location(&output, "2022-06-15:pipe.md: not a regular file", "a.md");
+}
+
+/// Runs the binary as a user that file permissions bind: as itself when it is not root,
+/// else as `nobody` through `setpriv` (`None` when that is not possible). `dir` is opened
+/// to other users first, so that only the permissions a test sets later block reads.
+fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
+    use std::os::unix::fs::PermissionsExt;
+    if chmod_blocks_reads(dir) {
+        return Some(run(args));
+    }
+    let mut folder = Some(dir);
+    while let Some(path) = folder {
+        let mode = fs::metadata(path).ok()?.permissions().mode();
+        fs::set_permissions(path, fs::Permissions::from_mode(mode | 0o055)).ok()?;
+        folder = path
+            .parent()
+            .filter(|parent| parent.starts_with(std::env::temp_dir()));
+    }
+    let output = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(args)
+        .env("COLUMNS", "80")
+        .output()
+        .ok()?;
+    let stderr = stderr_of(&output);
+    if stderr.starts_with("setpriv:") {
+        return None;
+    }
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    Some(output)
+}
+
+#[test]
+fn unlistable_sub_folder_skips_its_files_not_the_snapshot() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (snapshot, edit) in [("2022-06-14", "v1"), ("2022-06-15", "v2")] {
+        let folder = dir.path().join(snapshot).join("locked");
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("b.md"),
+            briefing("b", "2022-06-14 12:00:00-04:00", edit),
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join(snapshot).join("a.md"),
+            briefing("a", "2022-06-14 12:00:00-04:00", edit),
+        )
+        .unwrap();
+    }
+    let locked = dir.path().join("2022-06-15/locked");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let output = run_unprivileged(dir.path(), &[os("audit"), dir.path().as_os_str()]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(output) = output else {
+        eprintln!(
+            "SKIPPED unlistable_sub_folder_skips_its_files_not_the_snapshot: cannot drop root"
+        );
+        return;
+    };
+    assert_skipped_with_location(&output, "2022-06-15:locked/: folder cannot be read", "a.md");
 }
 
 #[test]
