@@ -6,7 +6,7 @@
 
 use anyhow::Context;
 use briefdiff::diff::{DiffOptions, Severity};
-use briefdiff::load::{Change, History, url_identity};
+use briefdiff::load::{Change, FirstParent, GitArchive, History, url_identity};
 use briefdiff::model::short_revision;
 use briefdiff::report::json::{self, RunSummary};
 use briefdiff::report::{Role, Styles, digest, format_date, github};
@@ -226,13 +226,29 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
         && (args.source_args.git
             || briefdiff::load::detect(&args.source) == Some(briefdiff::load::SourceKind::Git));
     if is_git {
-        let base = args.base.clone().unwrap_or_else(|| "HEAD~1".to_string());
         let head = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
+        let base = match &args.base {
+            Some(base) => FirstParent::Commit(base.clone()),
+            None => GitArchive::open(&args.source)
+                .and_then(|archive| archive.first_parent(&head))
+                .with_context(|| format!("cannot scan {}", args.source.display()))?,
+        };
+        let range = match base {
+            FirstParent::Commit(base) => Some(format!("{base}..{head}")),
+            // The first commit of an archive: every briefing in it is new, so nothing
+            // has a revision to be checked against (the scan keeps no baseline).
+            FirstParent::Root => {
+                warn(format!("{head} is a root commit: nothing to check against"));
+                Some(head)
+            }
+            // No commits at all: the scan says so.
+            FirstParent::Unborn => None,
+        };
         let mut opened = source::open(
             &args.source,
             &args.source_args,
             cli.config.as_deref(),
-            Some(format!("{base}..{head}")),
+            range,
             args.paths.clone(),
         )?;
         // A briefing added after the base has nothing to be checked against.

@@ -255,8 +255,8 @@ pub struct CheckArgs {
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<String>,
 
-    /// The revision to compare from: a commit (default `HEAD~1`) or a snapshot name
-    /// (default: the one before last)
+    /// The revision to compare from: a commit (default: the first parent of --head) or a
+    /// snapshot name (default: the one before last)
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
 

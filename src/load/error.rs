@@ -54,9 +54,13 @@ impl LoadError {
                 "pass a git repository (working tree or bare), a folder whose sub-folders are \
                  dated snapshots, or force the kind with --git or --snapshots",
             ),
-            LoadError::Range { .. } => {
+            LoadError::Range { range, .. } if range.contains("...") => {
                 Some("use `A..B` or a single revision; `A...B` is not supported")
             }
+            LoadError::Range { .. } => Some(
+                "name commits git knows here: an id, a branch, a tag or `HEAD~N`, alone or as \
+                 `A..B` (`git log --oneline` lists them)",
+            ),
             _ => None,
         }
     }

@@ -73,6 +73,26 @@ impl GitArchive {
         })
     }
 
+    /// The first parent of `revision` (a commit id, branch, tag or `HEAD~N`).
+    pub fn first_parent(&self, revision: &str) -> Result<FirstParent, LoadError> {
+        self.with_repository(|repo| {
+            if revision == "HEAD" && head_state(repo)? == HeadState::Unborn {
+                return Ok(FirstParent::Unborn);
+            }
+            let commit = repo
+                .revparse_single(revision)
+                .and_then(|object| object.peel_to_commit())
+                .map_err(|error| LoadError::Range {
+                    range: revision.to_string(),
+                    message: error.message().to_string(),
+                })?;
+            Ok(match commit.parent_id(0) {
+                Ok(parent) => FirstParent::Commit(parent.to_string()),
+                Err(_) => FirstParent::Root,
+            })
+        })
+    }
+
     /// Runs `f` with a repository handle from the pool.
     fn with_repository<T>(
         &self,
@@ -103,6 +123,45 @@ impl std::fmt::Debug for GitArchive {
             .field("git_dir", &self.git_dir)
             .finish_non_exhaustive()
     }
+}
+
+/// Where `HEAD` stands.
+#[derive(Debug, PartialEq, Eq)]
+enum HeadState {
+    /// On a branch that has no commits yet (a fresh `git init`).
+    Unborn,
+    Commit,
+}
+
+/// `HEAD` of `repo`; an error when it cannot be read (a damaged `.git/HEAD`).
+fn head_state(repo: &Repository) -> Result<HeadState, LoadError> {
+    match repo.head() {
+        Ok(_) => Ok(HeadState::Commit),
+        Err(error) if error.code() == git2::ErrorCode::UnbornBranch => Ok(HeadState::Unborn),
+        Err(error) => Err(LoadError::Open {
+            path: repo.path().to_path_buf(),
+            message: format!("HEAD cannot be read: {}", error.message()),
+        }),
+    }
+}
+
+/// `HEAD` that resolves to no readable commit: the scan cannot start.
+fn head_error(repo: &Repository, message: &str) -> LoadError {
+    LoadError::Open {
+        path: repo.path().to_path_buf(),
+        message: format!("HEAD cannot be read: {message}"),
+    }
+}
+
+/// What comes before a revision, for a gate comparing it with its parent.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FirstParent {
+    /// The first parent's commit id.
+    Commit(String),
+    /// The revision is a root commit: there is nothing before it.
+    Root,
+    /// The revision is `HEAD` and the repository has no commits yet.
+    Unborn,
 }
 
 /// True when `path` opens as a git repository (used by source detection).
@@ -184,6 +243,16 @@ struct Scanner<'repo> {
     trees: Trees<'repo>,
 }
 
+/// The commits a scan visits: libgit2's walk, and what it was given, for the fallback
+/// when the walk fails.
+struct Walk<'repo> {
+    revwalk: Revwalk<'repo>,
+    /// The newest commit: `HEAD`, or the range's end.
+    tip: Oid,
+    /// The range's start, excluded with its ancestors.
+    hidden: Option<Oid>,
+}
+
 /// One file's side of a delta, reduced to what the scan needs.
 struct Side {
     /// The path, with bytes that are not UTF-8 escaped ([`path_name::shown`]).
@@ -225,29 +294,80 @@ impl<'repo> Scanner<'repo> {
     }
 
     fn run(mut self) -> Result<Scan, LoadError> {
-        let Some(walk) = self.revwalk()? else {
+        let Some(Walk {
+            revwalk,
+            tip,
+            hidden,
+        }) = self.revwalk()?
+        else {
             return Ok(Scan {
                 histories: Vec::new(),
                 warnings: self.warnings,
             });
         };
-        for step in walk {
+        let mut commits = Vec::new();
+        for step in revwalk {
             match step {
-                Ok(oid) => self.commit(oid),
-                // libgit2 reports an unreadable commit in the walk; the commits it could
-                // read still come, so say which one failed and go on.
-                Err(error) => self.warnings.push(LoadWarning::new(
-                    None,
-                    None,
-                    format!("history walk: {}", error.message()),
-                )),
+                Ok(oid) => commits.push(oid),
+                Err(error) => {
+                    // libgit2 sorts the whole graph before it yields a commit, so one
+                    // unreadable commit anywhere stops it. The first-parent chain from
+                    // the tip still reaches every commit made after the damage.
+                    commits = self.first_parent_chain(tip, hidden, &error);
+                    break;
+                }
             }
+        }
+        for oid in commits {
+            self.commit(oid);
         }
         Ok(self.finish())
     }
 
-    /// The revwalk over the range, or `None` for a repository with no commits.
-    fn revwalk(&mut self) -> Result<Option<Revwalk<'repo>>, LoadError> {
+    /// The commits from `hidden` (excluded) or the root to `tip`, oldest first, following
+    /// first parents and stopping after the newest commit that cannot be read.
+    fn first_parent_chain(
+        &mut self,
+        tip: Oid,
+        hidden: Option<Oid>,
+        walk_error: &git2::Error,
+    ) -> Vec<Oid> {
+        let mut chain = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = Some(tip);
+        while let Some(id) = next.take() {
+            // Hashes rule out a cycle, unless a damaged object names a descendant.
+            if Some(id) == hidden || !seen.insert(id) {
+                break;
+            }
+            match self.repo.find_commit(id) {
+                Ok(commit) => {
+                    chain.push(id);
+                    next = commit.parent_id(0).ok();
+                }
+                Err(error) => {
+                    let message = format!(
+                        "commit cannot be read, it and the history before it skipped: {}",
+                        error.message()
+                    );
+                    self.warn(&id.to_string(), None, message);
+                    chain.reverse();
+                    return chain;
+                }
+            }
+        }
+        // Every first parent was readable: the damage is on a merged side branch.
+        let message = format!(
+            "history walk failed ({}): first parents followed instead",
+            walk_error.message()
+        );
+        self.warnings.push(LoadWarning::new(None, None, message));
+        chain.reverse();
+        chain
+    }
+
+    /// The walk over the range, or `None` for a repository with no commits.
+    fn revwalk(&mut self) -> Result<Option<Walk<'repo>>, LoadError> {
         let range_error = |range: &str, error: git2::Error| LoadError::Range {
             range: range.to_string(),
             message: error.message().to_string(),
@@ -259,18 +379,27 @@ impl<'repo> Scanner<'repo> {
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
             .and_then(|()| walk.simplify_first_parent())
             .map_err(|error| range_error("HEAD", error))?;
+        let (mut tip, mut hidden) = (None, None);
         match &self.options.range {
             None => {
-                if self.repo.head().is_err() {
-                    self.warnings.push(LoadWarning::new(
+                if head_state(self.repo)? == HeadState::Unborn {
+                    // An archive before its first commit: empty, and nothing is skipped.
+                    self.warnings.push(LoadWarning::worked_around(
                         None,
                         None,
-                        "HEAD has no commits: nothing to scan",
+                        "HEAD has no commits yet: nothing to scan",
                     ));
                     return Ok(None);
                 }
-                walk.push_head()
-                    .map_err(|error| range_error("HEAD", error))?;
+                let head = self
+                    .repo
+                    .head()
+                    .ok()
+                    .and_then(|head| head.target())
+                    .ok_or_else(|| head_error(self.repo, "HEAD names no commit"))?;
+                walk.push(head)
+                    .map_err(|error| head_error(self.repo, error.message()))?;
+                tip = Some(head);
             }
             Some(range) => {
                 let spec = self
@@ -288,16 +417,23 @@ impl<'repo> Scanner<'repo> {
                         walk.hide(from.id())
                             .and_then(|()| walk.push(to.id()))
                             .map_err(|error| range_error(range, error))?;
+                        hidden = Some(from.id());
+                        tip = Some(to.id());
                     }
                     (Some(only), None) | (None, Some(only)) => {
                         walk.push(only.id())
                             .map_err(|error| range_error(range, error))?;
+                        tip = Some(only.id());
                     }
                     (None, None) => {}
                 }
             }
         }
-        Ok(Some(walk))
+        Ok(tip.map(|tip| Walk {
+            revwalk: walk,
+            tip,
+            hidden,
+        }))
     }
 
     fn in_window(&self, time: i64) -> bool {
@@ -364,6 +500,12 @@ impl<'repo> Scanner<'repo> {
                 FileChange::Modified(old, new) => self.modified(&stamp, &old, &new),
                 FileChange::Deleted(old) => self.deleted(&stamp, old),
                 FileChange::Renamed(old, new) => self.renamed(&stamp, old, &new),
+                FileChange::UnreadableFolder { path, message } => {
+                    let message = format!(
+                        "folder cannot be read, its changes in this commit skipped: {message}"
+                    );
+                    self.warn(&commit_id, Some(&path), message);
+                }
             }
         }
     }
@@ -607,6 +749,20 @@ enum FileChange {
     Modified(Side, Side),
     Deleted(Side),
     Renamed(Side, Side),
+    /// A changed folder whose tree object cannot be read: what changed in it is unknown.
+    UnreadableFolder {
+        path: String,
+        message: String,
+    },
+}
+
+impl FileChange {
+    fn unreadable(path: String, error: &git2::Error) -> Self {
+        FileChange::UnreadableFolder {
+            path,
+            message: error.message().to_string(),
+        }
+    }
 }
 
 /// The files a commit changed against its parent's tree (`None` for a root commit).
@@ -636,10 +792,18 @@ fn changes(
     let mut options = DiffOptions::new();
     // Deltas only: no binary sniffing (it would load every changed blob).
     options.skip_binary_check(true).include_typechange(true);
-    let mut diff = trees
+    let diff = trees
         .repo
-        .diff_tree_to_tree(parent, Some(tree), Some(&mut options))?;
-    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        .diff_tree_to_tree(parent, Some(tree), Some(&mut options))
+        .and_then(|mut diff| {
+            diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+            Ok(diff)
+        });
+    // libgit2 fails on any unreadable object; the own walk has already set those
+    // folders aside, so its deltas (without moves) are the better answer.
+    let Ok(diff) = diff else {
+        return Ok(deltas);
+    };
     let mut deltas = Vec::new();
     for delta in diff.deltas() {
         let (old, new) = (side(&delta.old_file()), side(&delta.new_file()));
@@ -725,8 +889,18 @@ fn diff_trees(
                     let (a_mode, b_mode) = (mode(a), mode(b));
                     if a_mode == FileMode::Tree {
                         let (path, escaped) = prefix.child(a);
-                        let a_tree = trees.get(&path, a.id())?;
-                        let b_tree = trees.get(&path, b.id())?;
+                        let (a_tree, b_tree) = match trees
+                            .get(&path, a.id())
+                            .and_then(|a_tree| Ok((a_tree, trees.get(&path, b.id())?)))
+                        {
+                            Ok(both) => both,
+                            Err(error) => {
+                                out.push(FileChange::unreadable(path, &error));
+                                i += 1;
+                                j += 1;
+                                continue;
+                            }
+                        };
                         let inner = Prefix {
                             path: &path,
                             escaped,
@@ -760,7 +934,13 @@ fn one_side(
 ) -> Result<(), git2::Error> {
     if mode(entry) == FileMode::Tree {
         let (path, escaped) = prefix.child(entry);
-        let tree = trees.get(&path, entry.id())?;
+        let tree = match trees.get(&path, entry.id()) {
+            Ok(tree) => tree,
+            Err(error) => {
+                out.push(FileChange::unreadable(path, &error));
+                return Ok(());
+            }
+        };
         let (old, new) = if deleted {
             (Some(&tree), None)
         } else {

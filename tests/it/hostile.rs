@@ -486,6 +486,165 @@ fn shallow_clone_warns_and_goes_on() {
     );
 }
 
+/// Overwrites the loose object `id` with bytes that do not inflate.
+fn corrupt_loose_object(repo: &Repo, id: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = loose_object(repo, id.trim());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::write(&path, b"this is not zlib data at all").unwrap();
+}
+
+/// `a.md` at the top and `pb/c.md` in a folder, both edited in each of three commits.
+fn briefings_in_a_folder(repo: &mut Repo) -> Vec<String> {
+    let mut commits = Vec::new();
+    for version in ["v1", "v2", "v3"] {
+        repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", version));
+        repo.write(
+            "pb/c.md",
+            &briefing("c", "2022-06-14 12:00:00-04:00", version),
+        );
+        commits.push(repo.commit(&format!("commit {version}")));
+    }
+    commits
+}
+
+#[test]
+fn corrupted_folder_tree_skips_that_folder_not_the_commit() {
+    let mut repo = Repo::new();
+    let commits = briefings_in_a_folder(&mut repo);
+    let folder = repo.git(&["rev-parse", "HEAD~1:pb"]);
+    corrupt_loose_object(&repo, &folder);
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    // Both commits that change the folder name it; a.md's edits in them still count.
+    for commit in &commits[1..] {
+        let location = format!("{}:pb/: folder cannot be read", &commit[..9]);
+        assert_skipped_with_location(&output, &location, "a.md");
+    }
+    let lines = json_lines(&output);
+    let compared = lines
+        .iter()
+        .filter(|line| line["type"] == "comparison" && line["document"] == "a.md")
+        .count();
+    assert_eq!(compared, 2, "{lines:?}");
+}
+
+#[test]
+fn corrupted_commit_keeps_the_history_after_it() {
+    let mut repo = Repo::new();
+    let mut commits = briefings_in_a_folder(&mut repo);
+    for version in ["v4", "v5"] {
+        repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", version));
+        commits.push(repo.commit(&format!("commit {version}")));
+    }
+    corrupt_loose_object(&repo, &commits[1]);
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    let location = format!("{}: commit cannot be read", &commits[1][..9]);
+    assert_skipped_with_location(&output, &location, "a.md");
+    // The commit after the damage has no readable parent and starts over (its files
+    // read as added); the two edits after it are compared as usual.
+    let lines = json_lines(&output);
+    let compared: Vec<(&serde_json::Value, &serde_json::Value)> = lines
+        .iter()
+        .filter(|line| line["type"] == "comparison")
+        .map(|line| (&line["old"]["revision"], &line["new"]["revision"]))
+        .collect();
+    assert_eq!(
+        compared,
+        [
+            (&commits[2].as_str().into(), &commits[3].as_str().into()),
+            (&commits[3].as_str().into(), &commits[4].as_str().into()),
+        ],
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn missing_head_commit_is_an_error_naming_head() {
+    let mut repo = Repo::new();
+    let commits = two_briefings(&mut repo);
+    fs::remove_file(loose_object(&repo, &commits[2])).unwrap();
+    let output = run(&[os("audit"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("HEAD cannot be read"), "{stderr}");
+    assert!(stderr.contains(&commits[2]), "{stderr}");
+}
+
+#[test]
+fn repository_without_commits_is_empty_not_broken() {
+    let repo = Repo::new();
+    for command in ["log", "audit", "check"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr_of(&output)
+        );
+        assert!(
+            stderr_of(&output).contains("HEAD has no commits yet"),
+            "{command}: {}",
+            stderr_of(&output)
+        );
+    }
+}
+
+#[test]
+fn check_of_a_first_commit_has_nothing_to_check_against() {
+    let mut repo = Repo::new();
+    repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
+    repo.commit("first");
+    let output = run(&[os("check"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("HEAD is a root commit: nothing to check against"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(stdout_of(&output).contains("checked 0 briefings"));
+}
+
+#[test]
+fn unknown_base_is_an_error_naming_it_with_a_hint() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    let output = run(&[os("check"), os("--base"), os("nope"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("`nope..HEAD`"), "{stderr}");
+    assert!(
+        stderr.contains("hint: name commits git knows here"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("A...B"), "{stderr}");
+}
+
+#[test]
+fn damaged_head_is_an_error_naming_it() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    fs::write(repo.dir.join(".git/HEAD"), "garbage\n").unwrap();
+    for command in ["audit", "check"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_eq!(output.status.code(), Some(2), "{}", stdout_of(&output));
+        assert!(
+            stderr_of(&output).contains("HEAD cannot be read"),
+            "{command}: {}",
+            stderr_of(&output)
+        );
+    }
+}
+
 #[test]
 fn submodule_warns_and_goes_on() {
     let mut repo = Repo::new();
