@@ -177,9 +177,9 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The old revision: a briefing file or a folder of them
+    /// The old revision: a briefing file (`-` for standard input) or a folder of them
     pub old: PathBuf,
-    /// The new revision: a briefing file or a folder of them
+    /// The new revision: a briefing file (`-` for standard input) or a folder of them
     pub new: PathBuf,
 
     #[command(flatten)]
@@ -284,7 +284,7 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// A briefing file
+    /// A briefing file (`-` for standard input)
     pub file: PathBuf,
 
     /// Output format

@@ -11,11 +11,14 @@ use briefdiff::report::{Pair, Side, Styles, github, json, markdown, side_by_side
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
-use super::parse::read_briefing;
+use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let config = load_config(cli.config.as_deref(), &args.new)?;
+    if args.old.as_os_str() == STDIN && args.new.as_os_str() == STDIN {
+        anyhow::bail!("standard input (`-`) can be only one side of a diff");
+    }
     if args.old.is_dir() || args.new.is_dir() {
         return run_folders(cli, args, config, out);
     }
@@ -26,7 +29,11 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
 
     let old_side = side(&args.old);
     let new_side = side(&args.new);
-    let document = args.new.display().to_string();
+    let document = display_name(if args.new.as_os_str() == STDIN {
+        &args.old
+    } else {
+        &args.new
+    });
     let pair = Pair {
         document: &document,
         path: &document,
@@ -117,7 +124,7 @@ fn run_folders(
 
 fn side(path: &Path) -> Side {
     Side {
-        label: path.display().to_string(),
+        label: display_name(path),
         ..Side::default()
     }
 }

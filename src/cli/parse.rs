@@ -1,6 +1,7 @@
 //! `briefdiff parse` and `briefdiff textconv`: one file in, its structure out.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
@@ -28,32 +29,63 @@ pub fn run_textconv(args: &TextconvArgs, out: &mut impl Write) -> anyhow::Result
     Ok(Outcome::Success)
 }
 
-/// Reads and parses one briefing file, printing the parser's warnings.
-///
-/// The size is checked before reading, so a huge file is refused without being loaded.
-pub fn read_briefing(path: &Path) -> anyhow::Result<Parsed> {
-    let origin = Origin::file(path.display().to_string());
-    let metadata =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if metadata.is_dir() {
-        anyhow::bail!("{} is a folder, not a briefing file", path.display());
+/// The file name that means standard input, as in most Unix tools.
+pub const STDIN: &str = "-";
+
+/// How a file argument is named in messages and reports.
+pub fn display_name(path: &Path) -> String {
+    if path.as_os_str() == STDIN {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
     }
-    let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-    if size > MAX_FILE_BYTES {
-        return Err(ParseError::new(
-            origin,
-            None,
-            ParseErrorKind::TooLarge {
+}
+
+/// Reads and parses one briefing file (`-` for standard input), printing the parser's
+/// warnings.
+///
+/// A file's size is checked before reading, so a huge file is refused without being
+/// loaded; a pipe, whose size is unknown, is read up to the limit and refused past it.
+pub fn read_briefing(path: &Path) -> anyhow::Result<Parsed> {
+    let origin = Origin::file(display_name(path));
+    let bytes = if path.as_os_str() == STDIN {
+        read_bounded(std::io::stdin().lock(), &origin).context("cannot read standard input")?
+    } else {
+        let cannot_read = || format!("cannot read {}", path.display());
+        let file = File::open(path).with_context(cannot_read)?;
+        let metadata = file.metadata().with_context(cannot_read)?;
+        if metadata.is_dir() {
+            anyhow::bail!("{} is a folder, not a briefing file", path.display());
+        }
+        let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+        if size > MAX_FILE_BYTES {
+            let too_large = ParseErrorKind::TooLarge {
                 size,
                 limit: MAX_FILE_BYTES,
-            },
-        )
-        .into());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            };
+            return Err(ParseError::new(origin, None, too_large).into());
+        }
+        read_bounded(file, &origin).with_context(cannot_read)?
+    };
     let parsed = parse_briefing(&bytes, &origin)?;
     for warning in &parsed.warnings {
         warn(warning);
     }
     Ok(parsed)
+}
+
+/// Everything `reader` holds, refused once it passes the parser's limit: a pipe or a
+/// file growing while it is read must not fill memory.
+fn read_bounded(reader: impl Read, origin: &Origin) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let too_large = ParseErrorKind::StreamTooLarge {
+            limit: MAX_FILE_BYTES,
+        };
+        return Err(ParseError::new(origin.clone(), None, too_large).into());
+    }
+    Ok(bytes)
 }

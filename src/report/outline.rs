@@ -32,7 +32,11 @@ pub fn write_outline(out: &mut impl Write, briefing: &Briefing, styles: &Styles)
         styles.paint(Role::Heading, "blocks"),
         styles.paint(
             Role::Meta,
-            format!("({} blocks, {turns} turns)", briefing.blocks.len())
+            format!(
+                "({}, {})",
+                counted(briefing.blocks.len(), "block"),
+                counted(turns, "turn")
+            )
         )
     )?;
     for (index, block) in briefing.blocks.iter().enumerate() {
@@ -97,6 +101,15 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `1 turn`, `2 turns`.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +161,7 @@ mod tests {
         let mut out = Vec::new();
         write_outline(&mut out, &briefing(), &Styles::plain()).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("(2 blocks, 1 turns)"), "{text}");
+        assert!(text.contains("(2 blocks, 1 turn)"), "{text}");
         assert!(
             text.contains("    7     1  turn       Q: Thank you, Karine."),
             "{text}"

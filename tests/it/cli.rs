@@ -1,5 +1,6 @@
 //! The binary as users run it: exit codes, stdout, stderr, colour rules, pipes.
 
+use std::fs;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -129,6 +130,51 @@ fn diff_reports_a_stealth_edit_and_sets_the_exit_code() {
         .output()
         .unwrap();
     assert_eq!(same.status.code(), Some(0));
+}
+
+#[test]
+fn dash_reads_one_side_from_standard_input() {
+    let old = snapshot_file("2022-06-14T20-00");
+    let new = snapshot_file("2022-06-15T23-00");
+    let output = briefdiff()
+        .args(["diff", "-"])
+        .arg(&new)
+        .write_stdin(fs::read(&old).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert!(stdout.contains("old <stdin>"), "{stdout}");
+    assert!(stdout.contains("[-billion-]"), "{stdout}");
+    assert!(stdout.contains("{+million+}"), "{stdout}");
+
+    let output = briefdiff()
+        .args(["parse", "--format", "json", "-"])
+        .write_stdin(fs::read(&new).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("\"turn\""));
+
+    let output = briefdiff().args(["diff", "-", "-"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("can be only one side"));
+}
+
+#[test]
+fn endless_standard_input_is_refused_at_the_size_limit() {
+    let too_much = vec![b'a'; briefdiff::parse::MAX_FILE_BYTES + 1];
+    let output = briefdiff()
+        .args(["parse", "-"])
+        .write_stdin(too_much)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("<stdin>: input goes on past the limit of 16777216 bytes"),
+        "{stderr}"
+    );
 }
 
 #[test]
