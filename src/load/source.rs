@@ -18,6 +18,19 @@ pub enum SourceKind {
 
 /// Opens `path` as a source of revisions.
 pub fn open(path: &Path, kind: SourceKind) -> Result<Box<dyn Archive>, LoadError> {
+    let not_an_archive = |message: String| LoadError::Open {
+        path: path.to_path_buf(),
+        message,
+    };
+    match std::fs::metadata(path) {
+        Err(error) => return Err(not_an_archive(error.to_string())),
+        Ok(metadata) if !metadata.is_dir() => {
+            return Err(not_an_archive(
+                "is a file, not an archive (`briefdiff diff OLD NEW` compares two files)".into(),
+            ));
+        }
+        Ok(_) => {}
+    }
     match kind {
         SourceKind::Git => Ok(Box::new(GitArchive::open(path)?)),
         SourceKind::Snapshots => Ok(Box::new(SnapshotArchive::open(path)?)),

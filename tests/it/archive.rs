@@ -513,6 +513,23 @@ fn auto_detection_refuses_an_ordinary_folder_with_a_hint() {
 }
 
 #[test]
+fn a_missing_path_or_a_file_is_no_archive_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let file = dir.path().join("a.md");
+    fs::write(&file, "x").unwrap();
+    for kind in [SourceKind::Auto, SourceKind::Git, SourceKind::Snapshots] {
+        let error = open(&missing, kind).unwrap_err().to_string();
+        assert!(error.contains("nope: No such file"), "{kind:?}: {error}");
+        let error = open(&file, kind).unwrap_err().to_string();
+        assert!(
+            error.contains("a.md: is a file, not an archive"),
+            "{kind:?}: {error}"
+        );
+    }
+}
+
+#[test]
 fn pair_of_files_is_one_history_labelled_as_given() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = (dir.path().join("old.md"), dir.path().join("new.md"));
