@@ -26,6 +26,12 @@ use crate::model::{Field, FrontMatter, MetaValue, Timestamp};
 /// serde_yaml's recursion limit: deeper YAML fails anyway.
 const MAX_FLOW_DEPTH: usize = 128;
 
+/// The most front matter handed to serde_yaml: 1 MiB. Its value tree takes about a
+/// hundred times the YAML's size (10 MB of flow lists grew past 1 GB), and real front
+/// matter stays under 1 kB. `key: value` lines, read by the flat reader, are not bound
+/// by it.
+pub const MAX_YAML_BYTES: usize = 1 << 20;
+
 /// Why the front matter could not be read, and on which file line.
 #[derive(Debug)]
 pub(crate) struct FrontMatterError {
@@ -61,6 +67,18 @@ pub(crate) fn parse_front_matter(
 
 /// [`parse_front_matter`] through serde_yaml, for any YAML.
 fn parse_with_serde(yaml: &str, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Err(FrontMatterError {
+            line: Some(first_line),
+            kind: ParseErrorKind::BrokenYaml {
+                message: format!(
+                    "{} bytes of YAML beyond `key: value` lines, more than the limit of \
+                     {MAX_YAML_BYTES} bytes",
+                    yaml.len()
+                ),
+            },
+        });
+    }
     if let Some(line) = too_deep_flow_line(yaml) {
         return Err(FrontMatterError {
             line: Some(first_line + line - 1),
@@ -431,6 +449,34 @@ mod tests {
         let line = err.line.unwrap();
         assert!((3..=4).contains(&line), "line {line}");
         assert!(!err.kind.to_string().contains(" at line "), "{}", err.kind);
+    }
+
+    #[test]
+    fn yaml_past_the_limit_is_refused_before_serde_yaml_builds_it() {
+        // Flow lists: the shape whose value tree grew a hundredfold.
+        let line = format!("k: [{}]\n", vec!["1"; 100].join(","));
+        let yaml = line.repeat(MAX_YAML_BYTES / line.len() + 1);
+        let error = parse_front_matter(&yaml, 2).unwrap_err();
+        assert_eq!(error.line, Some(2));
+        assert!(
+            error
+                .kind
+                .to_string()
+                .contains("more than the limit of 1048576 bytes"),
+            "{}",
+            error.kind
+        );
+        // Just under the limit it is read.
+        let keys = MAX_YAML_BYTES / (line.len() + 6);
+        let under: String = (0..keys)
+            .map(|i| format!("k{i:06}{}", &line[1..]))
+            .collect();
+        assert!(under.len() <= MAX_YAML_BYTES);
+        assert_eq!(parse_front_matter(&under, 2).unwrap().fields.len(), keys);
+        // `key: value` lines are not bound by it.
+        let flat: String = (0..100_000).map(|i| format!("key{i}: value\n")).collect();
+        assert!(flat.len() > MAX_YAML_BYTES);
+        assert_eq!(parse_front_matter(&flat, 2).unwrap().fields.len(), 100_000);
     }
 
     #[test]

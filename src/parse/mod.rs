@@ -23,6 +23,7 @@ pub mod normalize;
 mod revision;
 
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
+pub use front_matter::MAX_YAML_BYTES;
 pub use revision::{ParsedRevision, parse_revision};
 
 use crate::model::{Block, Briefing, FrontMatter, Origin};
@@ -51,9 +52,22 @@ pub struct Parsed {
 /// ```
 pub fn parse_briefing(bytes: &[u8], origin: &Origin) -> Result<Parsed, ParseError> {
     let text = check_bytes(bytes, bytes.len(), origin)?;
-    let layout = read_layout(text, origin)?;
+    let text = bare_cr_as_lf(text);
+    let layout = read_layout(&text, origin)?;
     let blocks = body::parse_body(layout.body, layout.body_first_line);
     Ok(layout.into_parsed(blocks))
+}
+
+/// The text with its line ends as `\n`, when they are all a bare `\r` (classic Mac OS):
+/// read as it is, such a file is one line, and its front matter never closes. Each
+/// `\r` becomes one `\n`, so byte offsets and lengths stay as they were. A text with any
+/// `\n` is left alone: there a `\r` is either part of a CRLF or stray whitespace.
+fn bare_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') && !text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// The byte checks, cheapest first: size (`size` is the whole file's, which `bytes` may be
@@ -275,5 +289,19 @@ mod tests {
             }
         ));
         assert!(matches!(split_front_matter("----\n"), Split::None));
+    }
+
+    #[test]
+    fn bare_cr_line_ends_parse_like_their_lf_twin() {
+        let lf = "---\ntitle: A\n---\n\nQ  Hi.\n\nMR. X:  Yes.\n";
+        let cr = lf.replace('\n', "\r");
+        let origin = Origin::file("mac.md");
+        let from_lf = parse_briefing(lf.as_bytes(), &origin).unwrap();
+        let from_cr = parse_briefing(cr.as_bytes(), &origin).unwrap();
+        assert_eq!(from_cr, from_lf);
+        // A stray CR inside a LF file stays whitespace, not a line break.
+        let stray = "---\ntitle: A\n---\n\nQ  Hi.\r There.\n";
+        let parsed = parse_briefing(stray.as_bytes(), &origin).unwrap();
+        assert_eq!(parsed.briefing.blocks.len(), 1);
     }
 }

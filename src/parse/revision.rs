@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::{ParseError, ParseWarning, Parsed, body, check_bytes, read_layout};
+use super::{ParseError, ParseWarning, Parsed, bare_cr_as_lf, body, check_bytes, read_layout};
 use crate::model::{Block, Briefing, Origin};
 
 /// One parsed revision, with its bytes kept so that the next revision of the same
@@ -72,9 +72,11 @@ pub fn parse_revision(
         });
     }
     let text = check_bytes(&bytes, bytes.len(), origin)?;
-    let layout = read_layout(text, origin)?;
+    let text = bare_cr_as_lf(text);
+    let layout = read_layout(&text, origin)?;
     let blocks = body::parse_body(layout.body, layout.body_first_line);
-    // The body is a suffix of the text, which is a suffix of the bytes (after the BOM).
+    // The body is a suffix of the text, which is a suffix of the bytes (after the BOM);
+    // `bare_cr_as_lf` keeps lengths.
     let body_start = bytes.len() - layout.body.len();
     let body_first_line = layout.body_first_line;
     let parsed = layout.into_parsed(blocks);

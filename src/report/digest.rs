@@ -18,18 +18,20 @@ pub fn digest(comparison: &Comparison) -> String {
     let mut parts = Vec::new();
 
     let mut cosmetic_keys = 0;
+    let mut keys = Vec::new();
     for change in &comparison.metadata {
         if change.cosmetic {
             cosmetic_keys += 1;
             continue;
         }
-        parts.push(match (change.change, change.shift_seconds) {
+        keys.push(match (change.change, change.shift_seconds) {
             (_, Some(shift)) => format!("{} {}", change.key, format_shift(shift)),
             (MetaChangeKind::Added, _) => format!("{} added", change.key),
             (MetaChangeKind::Removed, _) => format!("{} removed", change.key),
             _ => format!("{} changed", change.key),
         });
     }
+    parts.extend(named_then_counted(keys, "more key", "more keys"));
 
     let substantive: Vec<&BodyChange> = comparison
         .body
@@ -58,16 +60,35 @@ pub fn digest(comparison: &Comparison) -> String {
         };
         parts.push(format!("{} {noun} {}{words}", changes.len(), kind.as_str()));
     }
+    // One entry a speaker pair, in order of first appearance: a relabel usually
+    // repeats over every turn of one speaker.
+    let mut relabels: Vec<(String, usize)> = Vec::new();
     for change in substantive
         .iter()
         .filter(|change| change.kind == ChangeKind::Relabeled)
     {
-        parts.push(format!(
+        let pair = format!(
             "{}→{}",
             change.old_speaker.as_deref().unwrap_or("?"),
             change.new_speaker.as_deref().unwrap_or("?")
-        ));
+        );
+        match relabels.iter_mut().find(|(seen, _)| *seen == pair) {
+            Some((_, count)) => *count += 1,
+            None => relabels.push((pair, 1)),
+        }
     }
+    let relabels = relabels.into_iter().map(|(pair, count)| {
+        if count == 1 {
+            pair
+        } else {
+            format!("{pair} ×{count}")
+        }
+    });
+    parts.extend(named_then_counted(
+        relabels.collect(),
+        "more relabel",
+        "more relabels",
+    ));
 
     let cosmetic_blocks = comparison.body.len() - substantive.len();
     if cosmetic_blocks > 0 || cosmetic_keys > 0 {
@@ -92,6 +113,25 @@ pub fn digest(comparison: &Comparison) -> String {
     } else {
         parts.join(" · ")
     }
+}
+
+/// Most items a digest names of one sort; the rest are counted, so that a hostile
+/// document with a million changed keys still gets a one-line digest.
+const NAMED_AT_MOST: usize = 10;
+
+/// `items` as they are when there are at most [`NAMED_AT_MOST`], else the first few and
+/// `N more …`.
+fn named_then_counted(mut items: Vec<String>, one_more: &str, more: &str) -> Vec<String> {
+    if items.len() > NAMED_AT_MOST {
+        let rest = items.len() - (NAMED_AT_MOST - 1);
+        items.truncate(NAMED_AT_MOST - 1);
+        items.push(if rest == 1 {
+            format!("1 {one_more}")
+        } else {
+            format!("{rest} {more}")
+        });
+    }
+    items
 }
 
 /// `turn`, `turns`, `paragraphs`, or `blocks` when the kinds are mixed.
@@ -166,6 +206,38 @@ mod tests {
             digest(&comparison),
             "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
         );
+    }
+
+    #[test]
+    fn long_lists_are_named_in_part_and_counted() {
+        let key = |i: usize| MetaChange {
+            key: format!("k{i}"),
+            old_key: None,
+            change: MetaChangeKind::Removed,
+            old: Some(MetaValue::Null),
+            new: None,
+            cosmetic: false,
+            shift_seconds: None,
+        };
+        let relabel = change(ChangeKind::Relabeled, BlockKind::Turn, false);
+        let mut other = relabel.clone();
+        other.new_speaker = Some("MS. DREYER".into());
+        let comparison = Comparison {
+            metadata: (0..1_000).map(key).collect(),
+            body: vec![relabel.clone(), other, relabel],
+            ..Comparison::default()
+        };
+        assert_eq!(
+            digest(&comparison),
+            "k0 removed · k1 removed · k2 removed · k3 removed · k4 removed · k5 removed · \
+             k6 removed · k7 removed · k8 removed · 991 more keys · MODERATOR→OPERATOR ×2 · \
+             MODERATOR→MS. DREYER"
+        );
+        let ten = Comparison {
+            metadata: (0..10).map(key).collect(),
+            ..Comparison::default()
+        };
+        assert_eq!(digest(&ten).matches("removed").count(), 10);
     }
 
     #[test]

@@ -167,11 +167,37 @@ fn yaml_alias_bomb_is_refused_quickly_not_expanded() {
 }
 
 #[test]
+fn megabytes_of_yaml_are_refused_before_they_are_built() {
+    // Ten megabytes of flow lists: serde_yaml's value tree grew past a gigabyte.
+    let lists: String = (0..50_000)
+        .map(|i| format!("k{i}: [{}]\n", vec!["1"; 100].join(",")))
+        .collect();
+    let text = format!("---\n{lists}---\n\nQ    Hi.\n");
+    let (output, path, _keep) = parse_bytes("lists.md", text.as_bytes());
+    let message = format!(
+        ":2: broken YAML in front matter: {} bytes of YAML beyond `key: value` lines, \
+         more than the limit of 1048576 bytes",
+        lists.len()
+    );
+    assert_refused(&output, &path, &message);
+}
+
+#[test]
+fn bare_cr_line_ends_parse_like_lf() {
+    let lf = briefing("a", "2022-06-14 12:00:00-04:00", "v1");
+    let (from_lf, _, _keep) = parse_bytes("lf.md", lf.as_bytes());
+    let (from_cr, _, _keep) = parse_bytes("cr.md", lf.replace('\n', "\r").as_bytes());
+    assert_eq!(from_cr.status.code(), Some(0), "{}", stderr_of(&from_cr));
+    assert_eq!(stdout_of(&from_cr), stdout_of(&from_lf));
+}
+
+#[test]
 fn yaml_flow_nesting_bomb_is_refused_without_scanning_it() {
-    // A megabyte of `[`: libyaml's scanner is quadratic in flow depth.
+    // Half a megabyte of `[` (under the YAML size limit): libyaml's scanner is
+    // quadratic in flow depth.
     let text = format!(
         "---\ntitle: x\nlinks: {}\n---\n\nQ    Hi.\n",
-        "[".repeat(1 << 20)
+        "[".repeat(1 << 19)
     );
     let (output, path, _keep) = parse_bytes("nested.md", text.as_bytes());
     assert_refused(
