@@ -118,7 +118,8 @@ fn write_every_report(old: &Briefing, new: &Briefing, comparison: &Comparison) {
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
     serde_json::from_slice::<serde_json::Value>(&out).unwrap();
 
-    // Inline and side by side, plain and coloured, wide and absurdly narrow.
+    // Inline and side by side, plain and coloured, wide and absurdly narrow. No report
+    // for people passes on a control character of the documents.
     for (styles, width) in [(Styles::plain(), 160), (Styles::colored(), 1)] {
         for layout in [Layout::Inline, Layout::SideBySide] {
             for ignore_cosmetic in [false, true] {
@@ -129,19 +130,42 @@ fn write_every_report(old: &Briefing, new: &Briefing, comparison: &Comparison) {
                     ignore_cosmetic,
                     layout,
                 };
-                terminal::write_comparison(&mut out, &pair, &options).unwrap();
+                let mut text = Vec::new();
+                terminal::write_comparison(&mut text, &pair, &options).unwrap();
+                assert_shows_no_controls(&text);
             }
         }
     }
+    let mut text = Vec::new();
     for ignore_cosmetic in [false, true] {
-        markdown::write_comparison(&mut out, &pair, ignore_cosmetic).unwrap();
+        markdown::write_comparison(&mut text, &pair, ignore_cosmetic).unwrap();
     }
     for finding in &comparison.findings {
-        github::write_annotation(&mut out, "briefing.md", finding).unwrap();
+        github::write_annotation(&mut text, "briefing.md", finding).unwrap();
     }
     for briefing in [old, new] {
-        outline::write_outline(&mut out, briefing, &Styles::plain()).unwrap();
-        outline::write_textconv(&mut out, briefing).unwrap();
+        outline::write_outline(&mut text, briefing, &Styles::plain()).unwrap();
+        outline::write_textconv(&mut text, briefing).unwrap();
     }
+    assert_shows_no_controls(&text);
     out.flush().unwrap();
+}
+
+/// Only line breaks and the reports' own colour codes (`ESC [ digits ; m`) are control
+/// characters in a report's output.
+fn assert_shows_no_controls(output: &[u8]) {
+    let text = std::str::from_utf8(output).expect("reports are UTF-8");
+    let mut rest = text;
+    while let Some(at) = rest.find(|ch: char| ch.is_control() && ch != '\n') {
+        let tail = &rest[at..];
+        let sgr = tail.strip_prefix("\u{1b}[").and_then(|params| {
+            let end = params.find(|ch: char| !ch.is_ascii_digit() && ch != ';')?;
+            (params.as_bytes()[end] == b'm').then_some(end)
+        });
+        let Some(end) = sgr else {
+            let shown: String = tail.chars().take(20).collect();
+            panic!("control character in a report: {shown:?}");
+        };
+        rest = &tail[2 + end + 1..];
+    }
 }

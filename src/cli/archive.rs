@@ -9,7 +9,7 @@ use briefdiff::diff::{DiffOptions, Severity};
 use briefdiff::load::{Change, FirstParent, GitArchive, History, url_identity};
 use briefdiff::model::short_revision;
 use briefdiff::report::json::{self, RunSummary};
-use briefdiff::report::{Role, Styles, digest, format_date, github};
+use briefdiff::report::{Role, Styles, Visible, digest, format_date, github};
 use briefdiff::walk::{self, DocumentReport, Entry, PairSelection, WalkOptions};
 use std::io::Write;
 
@@ -57,7 +57,7 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                             "{}  {}  {}",
                             styles.paint(Role::Meta, when),
                             styles.paint(Role::Document, &compared.path),
-                            digest(&compared.comparison)
+                            Visible(digest(&compared.comparison))
                         )?;
                     }
                     (Entry::Unreadable(unreadable), LogFormat::Json) => {
@@ -73,7 +73,7 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                             out,
                             "{}  {}",
                             styles.paint(Role::Error, "unreadable"),
-                            unreadable.finding.message
+                            Visible(&unreadable.finding.message)
                         )?;
                     }
                 }
@@ -197,7 +197,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
                             styles.paint(Role::Document, path),
                             styles.paint(role, finding.severity.as_str()),
                             finding.rule.as_str(),
-                            finding.message
+                            Visible(&finding.message)
                         )?;
                     }
                 }
@@ -363,7 +363,7 @@ fn report_walk(
                         out,
                         "{} {}\n",
                         styles.paint(Role::Error, "parse-error:"),
-                        unreadable.finding.message
+                        Visible(&unreadable.finding.message)
                     )?,
                 },
             }

@@ -16,6 +16,7 @@ mod source;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use briefdiff::report::Visible;
 use clap::Parser;
 
 pub use args::Cli;
@@ -86,9 +87,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 #[allow(clippy::print_stderr)]
 fn report_error(error: &anyhow::Error) {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", Visible(&error));
     for cause in error.chain().skip(1) {
-        eprintln!("caused by: {cause}");
+        eprintln!("caused by: {}", Visible(cause));
     }
     if let Some(hint) = hint_for(error) {
         eprintln!("hint: {hint}");
@@ -128,5 +129,5 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
 /// Prints located warnings on stderr, one a line.
 #[allow(clippy::print_stderr)]
 pub(crate) fn warn(message: impl std::fmt::Display) {
-    eprintln!("warning: {message}");
+    eprintln!("warning: {}", Visible(message));
 }

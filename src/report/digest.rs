@@ -1,6 +1,9 @@
 //! One-line digests of a comparison, as `log` prints them:
 //! `modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR`.
 
+use std::borrow::Cow;
+
+use super::visible;
 use crate::diff::{BodyChange, ChangeKind, Comparison, MetaChangeKind, format_duration};
 use crate::model::BlockKind;
 
@@ -111,7 +114,12 @@ pub fn digest(comparison: &Comparison) -> String {
     if parts.is_empty() {
         "no change".to_string()
     } else {
-        parts.join(" · ")
+        // Keys and speakers come from the documents: shown, never obeyed.
+        let line = parts.join(" · ");
+        match visible(&line) {
+            Cow::Borrowed(_) => line,
+            Cow::Owned(shown) => shown,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::visible;
 use crate::diff::{Finding, Severity};
 
 /// Writes one finding as a workflow annotation; `Severity::Off` writes nothing.
@@ -25,11 +26,15 @@ pub fn write_annotation(out: &mut impl Write, path: &str, finding: &Finding) -> 
     )
 }
 
-/// The escaping GitHub applies to a command's message.
+/// The escaping GitHub applies to a command's message (line breaks are allowed, as
+/// `%0A`), then other control characters shown ([`visible`]): CI logs render ANSI
+/// escapes.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let escaped = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    visible(&escaped).into_owned()
 }
 
 /// The escaping GitHub applies to a command's property values.
@@ -47,7 +52,7 @@ mod tests {
         Finding {
             rule: RuleId::StealthEdit,
             severity,
-            message: "body changed, 100% silent\nsecond line".into(),
+            message: "body changed, 100% silent\nsecond line\u{1b}[8m".into(),
             line: Some(12),
         }
     }
@@ -58,7 +63,7 @@ mod tests {
         write_annotation(&mut out, "a,b:c.md", &finding(Severity::Error)).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "::error file=a%2Cb%3Ac.md,line=12,title=briefdiff stealth-edit::body changed, 100%25 silent%0Asecond line\n"
+            "::error file=a%2Cb%3Ac.md,line=12,title=briefdiff stealth-edit::body changed, 100%25 silent%0Asecond line␛[8m\n"
         );
     }
 

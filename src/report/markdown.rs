@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::excerpt::elide;
-use super::{Pair, digest, format_shift};
+use super::{Pair, digest, format_shift, visible};
 use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
 use crate::model::MetaValue;
 
@@ -15,12 +15,12 @@ pub fn write_comparison(
     ignore_cosmetic: bool,
 ) -> io::Result<()> {
     let comparison = pair.comparison;
-    writeln!(out, "### `{}`\n", pair.document.replace('`', "'"))?;
+    writeln!(out, "### `{}`\n", code(pair.document))?;
     writeln!(
         out,
         "`{}` → `{}`\n",
-        pair.old.label.replace('`', "'"),
-        pair.new.label.replace('`', "'")
+        code(&pair.old.label),
+        code(&pair.new.label)
     )?;
 
     let metadata: Vec<_> = comparison
@@ -31,9 +31,9 @@ pub fn write_comparison(
     if !metadata.is_empty() {
         writeln!(out, "| change | key | old | new |\n|---|---|---|---|")?;
         for change in metadata {
-            let mut key = format!("`{}`", change.key);
+            let mut key = format!("`{}`", code(&change.key));
             if let Some(old_key) = &change.old_key {
-                key = format!("`{old_key}` → {key}");
+                key = format!("`{}` → {key}", code(old_key));
             }
             if let Some(shift) = change.shift_seconds {
                 key.push_str(&format!(" ({})", format_shift(shift)));
@@ -156,10 +156,17 @@ fn cell(value: Option<&MetaValue>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
-/// Escapes what Markdown or a table cell would otherwise interpret.
+/// Text for inside a code span: [`visible`], with backticks (which would end the span)
+/// turned into quotes.
+fn code(text: &str) -> String {
+    visible(text).replace('`', "'")
+}
+
+/// Escapes what Markdown or a table cell would otherwise interpret, and shows control
+/// characters ([`visible`]).
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for ch in visible(text).chars() {
         if matches!(
             ch,
             '\\' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' | '`'

@@ -18,10 +18,12 @@ pub mod outline;
 pub mod side_by_side;
 mod style;
 pub mod terminal;
+mod visible;
 
 pub use clock::{format_date, format_utc};
 pub use digest::{digest, format_shift};
 pub use style::{Role, Styles};
+pub use visible::{Visible, visible};
 
 use crate::diff::Comparison;
 use crate::model::Briefing;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{Role, Styles};
+use super::{Role, Styles, Visible, visible};
 use crate::model::Briefing;
 
 /// Columns of block text shown per outline line.
@@ -21,8 +21,8 @@ pub fn write_outline(out: &mut impl Write, briefing: &Briefing, styles: &Styles)
             out,
             "  {:>5}  {}: {}",
             styles.paint(Role::Meta, field.line),
-            field.key,
-            field.value.display_text()
+            Visible(&field.key),
+            Visible(field.value.display_text())
         )?;
     }
     let turns = briefing.turns().count();
@@ -52,7 +52,7 @@ pub fn write_outline(out: &mut impl Write, briefing: &Briefing, styles: &Styles)
             index,
             block.kind.as_str(),
             styles.paint(Role::Speaker, speaker),
-            start_of(&block.text, OUTLINE_TEXT_WIDTH)
+            start_of(&visible(&block.text), OUTLINE_TEXT_WIDTH)
         )?;
     }
     Ok(())
@@ -80,18 +80,18 @@ pub fn write_textconv(out: &mut impl Write, briefing: &Briefing) -> io::Result<(
         writeln!(
             out,
             "{}: {}",
-            field.key,
-            one_line(field.value.display_text())
+            Visible(&field.key),
+            Visible(one_line(field.value.display_text()))
         )?;
     }
     if !briefing.front_matter.fields.is_empty() {
         writeln!(out)?;
     }
     for block in &briefing.blocks {
-        match &block.speaker {
-            Some(speaker) => writeln!(out, "{}: {}", speaker.label, block.text)?,
-            None => writeln!(out, "{}", block.text)?,
+        if let Some(speaker) = &block.speaker {
+            write!(out, "{}: ", Visible(&speaker.label))?;
         }
+        writeln!(out, "{}", Visible(&block.text))?;
     }
     Ok(())
 }

@@ -12,9 +12,9 @@ use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::Role;
 use super::excerpt::elide;
 use super::terminal::{Span, TEXT_INDENT, TerminalOptions, marked, wrap};
+use super::{Role, Visible};
 use crate::diff::{BodyChange, OpKind};
 
 /// Terminals at least this wide get two columns unless told otherwise: two columns of
@@ -55,7 +55,7 @@ pub(super) fn write_columns(
             write!(out, "{}", styles.paint(role, &span.text))
         }
         _ if change.cosmetic => write!(out, "{}", styles.paint(Role::Dim, &span.text)),
-        _ => write!(out, "{}", span.text),
+        _ => write!(out, "{}", Visible(&span.text)),
     };
     for row in 0..left.len().max(right.len()) {
         write!(out, "{:indent$}", "", indent = TEXT_INDENT)?;

@@ -8,6 +8,8 @@ use std::fmt::Display;
 
 use owo_colors::Style;
 
+use super::Visible;
+
 /// The role a piece of report text plays; each role has one style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -50,14 +52,15 @@ impl Styles {
         self.color
     }
 
-    /// `text` styled for `role`; unchanged text when colour is off.
+    /// `text` styled for `role`, with its control characters shown, not obeyed
+    /// ([`Visible`]); only made visible when colour is off.
     pub fn paint<T: Display>(&self, role: Role, text: T) -> impl Display {
         let style = if self.color {
             style_of(role)
         } else {
             Style::new()
         };
-        style.style(text)
+        style.style(Visible(text))
     }
 }
 

@@ -7,13 +7,14 @@
 //! boundaries and are never cut; only long unchanged stretches inside a block are elided
 //! with `…`, since the JSON report holds every word.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
 use super::excerpt::elide;
-use super::{Pair, Role, Side, Styles, digest, format_shift};
+use super::{Pair, Role, Side, Styles, Visible, digest, format_shift, visible};
 use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
 use crate::model::{Block, Briefing};
 
@@ -122,7 +123,7 @@ pub fn write_comparison(
                 styles.paint(role, finding.severity.as_str()),
                 styles.paint(Role::Heading, finding.rule.as_str()),
                 styles.paint(Role::Meta, at),
-                finding.message
+                Visible(&finding.message)
             )?;
         }
     }
@@ -130,7 +131,7 @@ pub fn write_comparison(
         out,
         "{} {}",
         styles.paint(Role::Heading, "summary:"),
-        digest(comparison)
+        Visible(digest(comparison))
     )?;
     Ok(())
 }
@@ -258,6 +259,7 @@ fn one_line(block: &Block, width: usize) -> String {
         Some(speaker) => format!("{}: {}", speaker.label, block.text),
         None => block.text.clone(),
     };
+    let text = visible(&text).into_owned();
     if text.width() <= width {
         return text;
     }
@@ -366,7 +368,7 @@ fn write_body_change(
                     write!(out, "{}", styles.paint(role, &span.text))?;
                 }
                 _ if change.cosmetic => write!(out, "{}", styles.paint(Role::Dim, &span.text))?,
-                _ => write!(out, "{}", span.text)?,
+                _ => write!(out, "{}", Visible(&span.text))?,
             }
         }
         writeln!(out)?;
@@ -393,7 +395,13 @@ pub(super) struct Span {
 }
 
 impl Span {
+    /// A span of `text`, made [`visible`] here, before its width is measured for
+    /// wrapping and columns.
     pub(super) fn new(role: Option<Role>, text: String) -> Self {
+        let text = match visible(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(shown) => shown,
+        };
         Span { role, text }
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Repo, briefdiff, stderr_of, stdout_of, tree_fingerprint};
+use crate::support::{self, Repo, briefdiff, stderr_of, stdout_of, tree_fingerprint};
 
 /// A hang guard, far above any honest run of a debug build.
 const HANG_GUARD: Duration = Duration::from_secs(60);
@@ -938,6 +938,34 @@ fn unlistable_sub_folder_skips_its_files_not_the_snapshot() {
         return;
     };
     assert_skipped_with_location(&output, "2022-06-15:locked/: folder cannot be read", "a.md");
+}
+
+#[test]
+fn escape_sequences_in_paths_and_subjects_are_shown_not_obeyed() {
+    let mut repo = Repo::new();
+    let name = "a\u{1b}]0;owned\u{7}\u{1b}[8m.md";
+    repo.write(name, &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
+    repo.commit("first");
+    repo.write(name, &briefing("a", "2022-06-14 12:00:00-04:00", "v2"));
+    repo.commit("edit \u{1b}[2J\u{1b}[8mhidden\r");
+    for command in ["log", "audit", "history"] {
+        let mut args = vec![os(command)];
+        if command == "history" {
+            args.push(os(name));
+        }
+        args.push(repo.dir.as_os_str());
+        for color in ["never", "always"] {
+            let mut colored = args.clone();
+            colored.insert(0, os("--color"));
+            colored.insert(1, os(color));
+            let output = run(&colored);
+            assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+            let stdout = stdout_of(&output);
+            assert!(stdout.contains("a␛]0;owned␇␛[8m.md"), "{command}: {stdout}");
+            support::assert_shows_no_controls(&stdout);
+            support::assert_shows_no_controls(&stderr_of(&output));
+        }
+    }
 }
 
 #[test]

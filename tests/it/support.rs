@@ -245,3 +245,27 @@ pub fn git_output(dir: &Path, home: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// Asserts that a report for people passes on no control character: only line breaks
+/// and the report's own colour codes (`ESC [ digits ; m`) may occur.
+pub fn assert_shows_no_controls(report: &str) {
+    let mut rest = report;
+    while let Some(at) = rest.find(|ch: char| ch.is_control() && ch != '\n') {
+        let tail = &rest[at..];
+        let sgr = tail.strip_prefix("\u{1b}[").and_then(|params| {
+            let end = params.find(|ch: char| !ch.is_ascii_digit() && ch != ';')?;
+            (params.as_bytes()[end] == b'm').then_some(end)
+        });
+        let Some(end) = sgr else {
+            let shown: String = tail.chars().take(20).collect();
+            panic!("control character in a report: {shown:?}\n{report}");
+        };
+        rest = &tail[2 + end + 1..];
+    }
+    for bidi in ['\u{202e}', '\u{2066}', '\u{200f}'] {
+        assert!(
+            !report.contains(bidi),
+            "bidirectional control in a report:\n{report}"
+        );
+    }
+}
