@@ -110,7 +110,17 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         .histories
         .retain(|history| history_matches(history, &wanted));
     if opened.histories.is_empty() {
-        anyhow::bail!("no briefing `{}` in {}", args.document, source.display());
+        let mut message = format!("no briefing `{}` in {}", args.document, source.display());
+        if args.source_args.identity == Identity::Path {
+            let similar = source::similar_documents(&source, &args.source_args, &wanted, 5);
+            if !similar.is_empty() {
+                message.push_str("; briefings are named by their path in the archive:");
+                for document in similar {
+                    message.push_str(&format!("\n  {document}"));
+                }
+            }
+        }
+        anyhow::bail!(message);
     }
     report_walk(cli, &opened, &args.source_args, &args.report, out)
 }

@@ -87,9 +87,17 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 #[allow(clippy::print_stderr)]
 fn report_error(error: &anyhow::Error) {
-    eprintln!("error: {}", Visible(&error));
+    // Line by line: a message may list candidates on lines of its own, and each line is
+    // shown, not obeyed (paths and YAML errors quote the documents).
+    let print = |label: &str, message: String| {
+        for (index, line) in message.lines().enumerate() {
+            let label = if index == 0 { label } else { "" };
+            eprintln!("{label}{}", Visible(line));
+        }
+    };
+    print("error: ", error.to_string());
     for cause in error.chain().skip(1) {
-        eprintln!("caused by: {}", Visible(cause));
+        print("caused by: ", cause.to_string());
     }
     if let Some(hint) = hint_for(error) {
         eprintln!("hint: {hint}");

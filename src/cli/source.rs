@@ -58,6 +58,47 @@ pub struct Opened {
     pub skipped: usize,
 }
 
+/// The briefings of `source` whose path contains `fragment`, for a "did you mean":
+/// those ending in `/fragment` (a file name given without its folder) first, at most
+/// `limit`. Scans quietly: the warnings were printed by the scan that found nothing.
+pub fn similar_documents(
+    source: &Path,
+    args: &SourceArgs,
+    fragment: &str,
+    limit: usize,
+) -> Vec<String> {
+    let Ok(archive) = load::open(source, source_kind(args)) else {
+        return Vec::new();
+    };
+    let Ok(scan) = archive.scan(&ScanOptions::default()) else {
+        return Vec::new();
+    };
+    let suffix = format!("/{fragment}");
+    let mut found: Vec<(bool, String)> = scan
+        .histories
+        .into_iter()
+        .map(|history| history.document)
+        .filter(|document| document.contains(fragment))
+        .map(|document| (!document.ends_with(&suffix), document))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .take(limit)
+        .map(|(_, document)| document)
+        .collect()
+}
+
+fn source_kind(args: &SourceArgs) -> SourceKind {
+    if args.git {
+        SourceKind::Git
+    } else if args.snapshots {
+        SourceKind::Snapshots
+    } else {
+        SourceKind::Auto
+    }
+}
+
 /// Opens `source`, reads its config and scans it.
 pub fn open(
     source: &Path,
@@ -66,14 +107,16 @@ pub fn open(
     range: Option<String>,
     pathspecs: Vec<String>,
 ) -> anyhow::Result<Opened> {
-    let kind = if args.git {
-        SourceKind::Git
-    } else if args.snapshots {
-        SourceKind::Snapshots
-    } else {
-        SourceKind::Auto
-    };
-    let archive = load::open(source, kind)?;
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since > until
+    {
+        anyhow::bail!(
+            "--since {} is after --until {}: no commit can be in that window",
+            briefdiff::report::format_utc(since),
+            briefdiff::report::format_utc(until)
+        );
+    }
+    let archive = load::open(source, source_kind(args))?;
     let config = match config_path {
         Some(path) => Config::from_file(path)?,
         None => {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{
-    Repo, briefdiff, clone_real_archive, first_parent_changes, stderr_of, stdout_of,
+    Repo, briefdiff, clone_real_archive, demo_archive, first_parent_changes, stderr_of, stdout_of,
     tree_fingerprint,
 };
 
@@ -192,6 +192,43 @@ fn history_of_an_unknown_briefing_says_so() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("no briefing `press-briefings/nope.md`"));
+}
+
+#[test]
+fn history_of_a_bare_file_name_suggests_its_path() {
+    let output = briefdiff()
+        .args([
+            "history",
+            "2022-06-14-press-briefing-by-press-secretary-dana-whitfield.md",
+        ])
+        .arg(demo_archive())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(
+            "briefings are named by their path in the archive:\n  \
+             press-briefings/2022-06/2022-06-14-press-briefing-by-press-secretary-dana-whitfield.md\n"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn since_after_until_is_refused() {
+    let (repo, _) = gate_repo();
+    let output = briefdiff()
+        .args(["audit", "--since", "2023-01-01", "--until", "2022-01-01"])
+        .arg(&repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("--since 2023-01-01 00:00 UTC is after --until 2022-01-01"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 /// Over the real archive, audit reports exactly one comparison per file modification
