@@ -345,7 +345,7 @@ fn report_walk(
         for entry in &report.entries {
             match entry {
                 Entry::Compared(compared)
-                    if report_args.ignore_cosmetic && only_cosmetic(compared) => {}
+                    if report_args.ignore_cosmetic && compared.comparison.is_cosmetic_only() => {}
                 Entry::Compared(compared) => {
                     let pair = compared.pair(&report.document);
                     if format == Format::Github {
@@ -386,15 +386,6 @@ fn report_walk(
         Format::Markdown | Format::Github => {}
     }
     Ok(walk_outcome(&totals))
-}
-
-/// Nothing in the comparison survives `--ignore-cosmetic`: no substantive change, no
-/// finding.
-fn only_cosmetic(compared: &walk::Compared) -> bool {
-    let comparison = &compared.comparison;
-    !comparison.summary.substantive
-        && comparison.metadata.iter().all(|change| change.cosmetic)
-        && comparison.findings.is_empty()
 }
 
 /// Walks every history, feeding each briefing's report to `each` and counting totals.

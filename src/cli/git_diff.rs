@@ -25,6 +25,7 @@ use briefdiff::report::{Pair, Role, Side, Styles};
 
 use super::args::{Cli, ColorChoice, Format, GitDiffArgs};
 use super::diff::{PairWriter, load_config};
+use super::parse::read_file;
 use super::{Outcome, color, is_broken_pipe, warn};
 
 /// What git passes for a missing side: the file, hex and mode of an added or deleted path.
@@ -115,14 +116,16 @@ pub fn run(cli: &Cli, args: &GitDiffArgs, out: &mut impl Write) -> anyhow::Resul
         std::env::var_os("TERM").is_some_and(|term| term == "dumb"),
     ));
     let text = args.report.format == Format::Text;
-    // git counts the paths of one diff from 1; a blank line parts one report from the next.
-    let counter = std::env::var("GIT_DIFF_PATH_COUNTER")
-        .ok()
-        .and_then(|counter| counter.trim().parse::<usize>().ok())
-        .unwrap_or(1);
-    if text && counter > 1 {
-        writeln!(out)?;
-    }
+    // git counts the paths of one diff from 1 to the total; a blank line after a report
+    // parts it from the next path's.
+    let number = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|value| value.trim().parse::<usize>().ok())
+    };
+    let counter = number("GIT_DIFF_PATH_COUNTER").unwrap_or(1);
+    let total = number("GIT_DIFF_PATH_TOTAL").unwrap_or(usize::MAX);
+    let mut separator = Separator(text && counter < total);
 
     let result = match &call {
         GitCall::Unmerged { path } => {
@@ -133,10 +136,11 @@ pub fn run(cli: &Cli, args: &GitDiffArgs, out: &mut impl Write) -> anyhow::Resul
                     path,
                     "unmerged: resolve the conflict, then diff again",
                 )?;
+                separator.write(out)?;
             }
             Ok(())
         }
-        GitCall::Changed(changed) => report(cli, args, &styles, changed, out),
+        GitCall::Changed(changed) => report(cli, args, &styles, changed, &mut separator, out),
     };
     match result {
         Ok(()) => Ok(Outcome::Success),
@@ -154,6 +158,7 @@ pub fn run(cli: &Cli, args: &GitDiffArgs, out: &mut impl Write) -> anyhow::Resul
                     path,
                     &format!("not compared: {}", causes.join(": ")),
                 )?;
+                separator.write(out)?;
             } else {
                 super::report_error(&error);
             }
@@ -168,6 +173,7 @@ fn report(
     args: &GitDiffArgs,
     styles: &Styles,
     changed: &ChangedPath,
+    separator: &mut Separator,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let ChangedPath {
@@ -183,6 +189,10 @@ fn report(
     let old_briefing = read_side(old, path)?;
     let new_briefing = read_side(new, new_path)?;
     let comparison = compare(&old_briefing, &new_briefing, &DiffOptions { config });
+    if args.report.ignore_cosmetic && comparison.is_cosmetic_only() {
+        // git lists the path in its own summary; there is nothing left to report.
+        return Ok(());
+    }
     let old_side = side(old, path);
     let new_side = side(new, new_path);
     let location = if new.is_missing() { path } else { new_path };
@@ -196,7 +206,23 @@ fn report(
         comparison: &comparison,
     };
     PairWriter::with_styles(*styles, &args.report).write(&pair, out)?;
+    separator.write(out)?;
     Ok(())
+}
+
+/// The blank line that parts one path's text report from the next path's. git runs one
+/// process a path, and a path with nothing to report (`--ignore-cosmetic`) writes
+/// nothing, so the line follows a report rather than preceding one: a skipped path
+/// leaves no gap and the first report starts at the top.
+struct Separator(bool);
+
+impl Separator {
+    fn write(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+        if std::mem::take(&mut self.0) {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
 }
 
 /// The parsed side, or an empty briefing for the missing side of an added or deleted path.
@@ -204,13 +230,12 @@ fn read_side(side: &GitSide, path: &str) -> anyhow::Result<Briefing> {
     if side.is_missing() {
         return Ok(Briefing::default());
     }
-    let bytes = std::fs::read(&side.file)
-        .with_context(|| format!("cannot read {}", Path::new(&side.file).display()))?;
     let origin = if side.is_working_tree() {
         Origin::file(path)
     } else {
         Origin::at_revision(path, &side.hex)
     };
+    let bytes = read_file(Path::new(&side.file), &origin)?;
     let parsed = parse_briefing(&bytes, &origin)?;
     for warning in &parsed.warnings {
         warn(warning);

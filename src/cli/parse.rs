@@ -51,27 +51,33 @@ pub fn read_briefing(path: &Path) -> anyhow::Result<Parsed> {
     let bytes = if path.as_os_str() == STDIN {
         read_bounded(std::io::stdin().lock(), &origin).context("cannot read standard input")?
     } else {
-        let cannot_read = || format!("cannot read {}", path.display());
-        let file = File::open(path).with_context(cannot_read)?;
-        let metadata = file.metadata().with_context(cannot_read)?;
-        if metadata.is_dir() {
-            anyhow::bail!("{} is a folder, not a briefing file", path.display());
-        }
-        let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-        if size > MAX_FILE_BYTES {
-            let too_large = ParseErrorKind::TooLarge {
-                size,
-                limit: MAX_FILE_BYTES,
-            };
-            return Err(ParseError::new(origin, None, too_large).into());
-        }
-        read_bounded(file, &origin).with_context(cannot_read)?
+        read_file(path, &origin)?
     };
     let parsed = parse_briefing(&bytes, &origin)?;
     for warning in &parsed.warnings {
         warn(warning);
     }
     Ok(parsed)
+}
+
+/// The bytes of the file at `path` (named `origin` in errors), refused by its size
+/// before it is read when it is larger than the parser accepts.
+pub fn read_file(path: &Path, origin: &Origin) -> anyhow::Result<Vec<u8>> {
+    let cannot_read = || format!("cannot read {}", path.display());
+    let file = File::open(path).with_context(cannot_read)?;
+    let metadata = file.metadata().with_context(cannot_read)?;
+    if metadata.is_dir() {
+        anyhow::bail!("{} is a folder, not a briefing file", path.display());
+    }
+    let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+    if size > MAX_FILE_BYTES {
+        let too_large = ParseErrorKind::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        };
+        return Err(ParseError::new(origin.clone(), None, too_large).into());
+    }
+    read_bounded(file, origin).with_context(cannot_read)
 }
 
 /// Everything `reader` holds, refused once it passes the parser's limit: a pipe or a

@@ -12,6 +12,16 @@ pub struct Comparison {
     pub findings: Vec<Finding>,
 }
 
+impl Comparison {
+    /// Nothing survives `--ignore-cosmetic`: no substantive body change, no metadata
+    /// change that is not cosmetic, no finding. An empty comparison is one too.
+    pub fn is_cosmetic_only(&self) -> bool {
+        !self.summary.substantive
+            && self.metadata.iter().all(|change| change.cosmetic)
+            && self.findings.is_empty()
+    }
+}
+
 /// How one front-matter key changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaChange {

@@ -192,6 +192,41 @@ fn external_diff_reports_modified_added_and_deleted_briefings() {
 }
 
 #[test]
+fn ignore_cosmetic_leaves_out_a_path_with_only_cosmetic_changes() {
+    let fixture = |case: &str, side: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/diff")
+            .join(case)
+            .join(side);
+        std::fs::read_to_string(path).unwrap()
+    };
+    let mut repo = Repo::new();
+    repo.write("a-rewrapped.md", &fixture("rewrap-only", "old.md"));
+    repo.write("b-edited.md", &fixture("number-changed", "old.md"));
+    repo.write("c-rewrapped.md", &fixture("trailing-space-only", "old.md"));
+    repo.commit("first");
+    repo.write("a-rewrapped.md", &fixture("rewrap-only", "new.md"));
+    repo.write("b-edited.md", &fixture("number-changed", "new.md"));
+    repo.write("c-rewrapped.md", &fixture("trailing-space-only", "new.md"));
+    repo.commit("second");
+    let run = |external: &str| {
+        let output = git(
+            &repo,
+            &["diff", "HEAD~1", "HEAD"],
+            &[("GIT_EXTERNAL_DIFF", external)],
+        );
+        stdout_of(&output)
+    };
+    let all = run(&format!("{} git-diff", binary()));
+    assert_eq!(reports(&all).len(), 3, "{all}");
+    let substantive = run(&format!("{} git-diff --ignore-cosmetic", binary()));
+    // Only the edited path, with no blank line left by the others.
+    assert_eq!(reports(&substantive).len(), 1, "{substantive}");
+    assert!(substantive.starts_with("── b-edited.md\n"), "{substantive}");
+    assert!(!substantive.contains("\n\n\n"), "{substantive}");
+}
+
+#[test]
 fn diff_external_config_drives_git_log_with_ext_diff() {
     let mut repo = staged_changes();
     repo.commit_staged("second crawl");
