@@ -13,6 +13,10 @@ pub enum LoadError {
     /// The path is not a usable source of the requested kind.
     #[error("{}: {message}", path.display())]
     Open { path: PathBuf, message: String },
+    /// A repository owned by another user, which git (and libgit2) will not open until
+    /// it is marked safe.
+    #[error("{}: the repository belongs to another user, and git does not trust it", path.display())]
+    Untrusted { path: PathBuf },
     /// Auto-detection found neither a git repository nor a snapshots folder.
     #[error("{}: not a git repository nor a folder of snapshots", path.display())]
     UnknownSource { path: PathBuf },
@@ -53,6 +57,10 @@ impl LoadError {
             LoadError::UnknownSource { .. } => Some(
                 "pass a git repository (working tree or bare), a folder whose sub-folders are \
                  dated snapshots, or force the kind with --git or --snapshots",
+            ),
+            LoadError::Untrusted { .. } => Some(
+                "if you trust it, mark it safe as git asks: \
+                 git config --global --add safe.directory <path>",
             ),
             LoadError::Range { range, .. } if range.contains("...") => {
                 Some("use `A..B` or a single revision; `A...B` is not supported")

@@ -166,7 +166,12 @@ pub enum FirstParent {
 
 /// True when `path` opens as a git repository (used by source detection).
 pub(crate) fn is_repository(path: &Path) -> bool {
-    open_repository(path).is_ok()
+    match open_repository(path) {
+        Ok(_) => true,
+        // A repository it is, that git does not trust: opening it says why.
+        Err(LoadError::Untrusted { .. }) => true,
+        Err(_) => false,
+    }
 }
 
 fn open_repository(path: &Path) -> Result<Repository, LoadError> {
@@ -177,9 +182,17 @@ fn open_repository(path: &Path) -> Result<Repository, LoadError> {
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&std::ffi::OsStr>(),
     )
-    .map_err(|error| LoadError::Open {
-        path: path.to_path_buf(),
-        message: error.message().to_string(),
+    .map_err(|error| {
+        if error.code() == git2::ErrorCode::Owner {
+            LoadError::Untrusted {
+                path: path.to_path_buf(),
+            }
+        } else {
+            LoadError::Open {
+                path: path.to_path_buf(),
+                message: error.message().to_string(),
+            }
+        }
     })
 }
 

@@ -899,6 +899,8 @@ fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
         .arg(env!("CARGO_BIN_EXE_briefdiff"))
         .args(args)
         .env("COLUMNS", "80")
+        // Root's home is closed to `nobody`, and no global git config must apply.
+        .env("HOME", "/nonexistent")
         .output()
         .ok()?;
     let stderr = stderr_of(&output);
@@ -907,6 +909,30 @@ fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
     }
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
     Some(output)
+}
+
+#[test]
+fn repository_of_another_user_is_named_untrusted_with_git_hint() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    if chmod_blocks_reads(&repo.home) {
+        eprintln!("SKIPPED repository_of_another_user_is_named_untrusted_with_git_hint: not root");
+        return;
+    }
+    // Made by root, read as `nobody`: git's ownership check refuses it.
+    let Some(output) = run_unprivileged(&repo.home, &[os("audit"), repo.dir.as_os_str()]) else {
+        eprintln!(
+            "SKIPPED repository_of_another_user_is_named_untrusted_with_git_hint: cannot drop root"
+        );
+        return;
+    };
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("the repository belongs to another user, and git does not trust it"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: if you trust it, mark it safe as git asks: git config --global --add safe.directory"), "{stderr}");
 }
 
 #[test]
