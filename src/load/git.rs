@@ -170,7 +170,13 @@ pub(crate) fn is_repository(path: &Path) -> bool {
         Ok(_) => true,
         // A repository it is, that git does not trust: opening it says why.
         Err(LoadError::Untrusted { .. }) => true,
-        Err(_) => false,
+        // One libgit2 cannot open (an object format or extension it does not know, a
+        // damaged config) is still a repository: opening it as one names the problem,
+        // where "not a git repository" would mislead.
+        Err(_) => {
+            path.join(".git").exists()
+                || (path.join("HEAD").is_file() && path.join("objects").is_dir())
+        }
     }
 }
 

@@ -626,6 +626,19 @@ fn repository_without_commits_is_empty_not_broken() {
 }
 
 #[test]
+fn repository_libgit2_cannot_open_is_named_not_mistaken_for_a_folder() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    repo.git(&["config", "core.repositoryformatversion", "1"]);
+    repo.git(&["config", "extensions.briefdiffunknown", "true"]);
+    let output = run(&[os("audit"), repo.dir.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("briefdiffunknown"), "{stderr}");
+    assert!(!stderr.contains("not a git repository"), "{stderr}");
+}
+
+#[test]
 fn check_of_a_first_commit_has_nothing_to_check_against() {
     let mut repo = Repo::new();
     repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
