@@ -88,6 +88,11 @@ fn diff_json(old_text: &str, new_text: &str) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// `briefdiff audit --format json SOURCE`.
+fn audit_json(source: &Path) -> Output {
+    run(&[os("audit"), os("--format"), os("json"), source.as_os_str()])
+}
+
 fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     stdout_of(output)
         .lines()
@@ -418,6 +423,21 @@ fn assert_skipped_with_location(output: &Output, location: &str, still_reported:
     assert!(stdout.contains(still_reported), "{stdout}");
 }
 
+/// Exit `code`, with `needle` on stderr.
+fn assert_exit_naming(output: &Output, code: i32, needle: &str) {
+    let stderr = stderr_of(output);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{stderr}\n{}",
+        stdout_of(output)
+    );
+    assert!(
+        stderr.contains(needle),
+        "{needle:?} not on stderr:\n{stderr}"
+    );
+}
+
 fn loose_object(repo: &Repo, id: &str) -> PathBuf {
     repo.dir.join(".git/objects").join(&id[..2]).join(&id[2..])
 }
@@ -437,12 +457,7 @@ fn corrupted_loose_object_is_skipped_with_commit_and_path() {
         let output = run(&[os(command), repo.dir.as_os_str()]);
         assert_skipped_with_location(&output, &location, "b.md");
     }
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        repo.dir.as_os_str(),
-    ]);
+    let output = audit_json(&repo.dir);
     let lines = json_lines(&output);
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
@@ -540,12 +555,7 @@ fn corrupted_folder_tree_skips_that_folder_not_the_commit() {
     let commits = briefings_in_a_folder(&mut repo);
     let folder = repo.git(&["rev-parse", "HEAD~1:pb"]);
     corrupt_loose_object(&repo, &folder);
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        repo.dir.as_os_str(),
-    ]);
+    let output = audit_json(&repo.dir);
     // Both commits that change the folder name it; a.md's edits in them still count.
     for commit in &commits[1..] {
         let location = format!("{}:pb/: folder cannot be read", &commit[..9]);
@@ -568,12 +578,7 @@ fn corrupted_commit_keeps_the_history_after_it() {
         commits.push(repo.commit(&format!("commit {version}")));
     }
     corrupt_loose_object(&repo, &commits[1]);
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        repo.dir.as_os_str(),
-    ]);
+    let output = audit_json(&repo.dir);
     let location = format!("{}: commit cannot be read", &commits[1][..9]);
     assert_skipped_with_location(&output, &location, "a.md");
     // The commit after the damage has no readable parent and starts over (its files
@@ -600,10 +605,8 @@ fn missing_head_commit_is_an_error_naming_head() {
     let commits = two_briefings(&mut repo);
     fs::remove_file(loose_object(&repo, &commits[2])).unwrap();
     let output = run(&[os("audit"), repo.dir.as_os_str()]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(stderr.contains("HEAD cannot be read"), "{stderr}");
-    assert!(stderr.contains(&commits[2]), "{stderr}");
+    assert_exit_naming(&output, 2, "HEAD cannot be read");
+    assert_exit_naming(&output, 2, &commits[2]);
 }
 
 #[test]
@@ -611,17 +614,7 @@ fn repository_without_commits_is_empty_not_broken() {
     let repo = Repo::new();
     for command in ["log", "audit", "check"] {
         let output = run(&[os(command), repo.dir.as_os_str()]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{command}: {}",
-            stderr_of(&output)
-        );
-        assert!(
-            stderr_of(&output).contains("HEAD has no commits yet"),
-            "{command}: {}",
-            stderr_of(&output)
-        );
+        assert_exit_naming(&output, 0, "HEAD has no commits yet");
     }
 }
 
@@ -632,10 +625,8 @@ fn repository_libgit2_cannot_open_is_named_not_mistaken_for_a_folder() {
     repo.git(&["config", "core.repositoryformatversion", "1"]);
     repo.git(&["config", "extensions.briefdiffunknown", "true"]);
     let output = run(&[os("audit"), repo.dir.as_os_str()]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(stderr.contains("briefdiffunknown"), "{stderr}");
-    assert!(!stderr.contains("not a git repository"), "{stderr}");
+    assert_exit_naming(&output, 2, "briefdiffunknown");
+    assert!(!stderr_of(&output).contains("not a git repository"));
 }
 
 #[test]
@@ -644,11 +635,10 @@ fn check_of_a_first_commit_has_nothing_to_check_against() {
     repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
     repo.commit("first");
     let output = run(&[os("check"), repo.dir.as_os_str()]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert!(
-        stderr_of(&output).contains("HEAD is a root commit: nothing to check against"),
-        "{}",
-        stderr_of(&output)
+    assert_exit_naming(
+        &output,
+        0,
+        "HEAD is a root commit: nothing to check against",
     );
     assert!(stdout_of(&output).contains("checked 0 briefings"));
 }
@@ -658,14 +648,9 @@ fn unknown_base_is_an_error_naming_it_with_a_hint() {
     let mut repo = Repo::new();
     two_briefings(&mut repo);
     let output = run(&[os("check"), os("--base"), os("nope"), repo.dir.as_os_str()]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(stderr.contains("`nope..HEAD`"), "{stderr}");
-    assert!(
-        stderr.contains("hint: name commits git knows here"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("A...B"), "{stderr}");
+    assert_exit_naming(&output, 2, "`nope..HEAD`");
+    assert_exit_naming(&output, 2, "hint: name commits git knows here");
+    assert!(!stderr_of(&output).contains("A...B"));
 }
 
 #[test]
@@ -675,12 +660,7 @@ fn damaged_head_is_an_error_naming_it() {
     fs::write(repo.dir.join(".git/HEAD"), "garbage\n").unwrap();
     for command in ["audit", "check"] {
         let output = run(&[os(command), repo.dir.as_os_str()]);
-        assert_eq!(output.status.code(), Some(2), "{}", stdout_of(&output));
-        assert!(
-            stderr_of(&output).contains("HEAD cannot be read"),
-            "{command}: {}",
-            stderr_of(&output)
-        );
+        assert_exit_naming(&output, 2, "HEAD cannot be read");
     }
 }
 
@@ -762,12 +742,7 @@ fn non_utf8_path_in_git_is_read_under_an_escaped_name() {
         stdout_of(&output)
     );
 
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        repo.dir.as_os_str(),
-    ]);
+    let output = audit_json(&repo.dir);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let lines = json_lines(&output);
     let compared: Vec<&serde_json::Value> = lines
@@ -816,12 +791,7 @@ fn non_utf8_name_in_snapshots_is_read_under_an_escaped_name() {
             return;
         }
     }
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        dir.path().as_os_str(),
-    ]);
+    let output = audit_json(dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     // One warning for the name, though all three snapshots hold it.
@@ -939,13 +909,16 @@ fn repository_of_another_user_is_named_untrusted_with_git_hint() {
         );
         return;
     };
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
-    assert!(
-        stderr.contains("the repository belongs to another user, and git does not trust it"),
-        "{stderr}"
+    assert_exit_naming(
+        &output,
+        2,
+        "the repository belongs to another user, and git does not trust it",
     );
-    assert!(stderr.contains("hint: if you trust it, mark it safe as git asks: git config --global --add safe.directory"), "{stderr}");
+    assert_exit_naming(
+        &output,
+        2,
+        "hint: if you trust it, mark it safe as git asks: git config --global --add",
+    );
 }
 
 #[test]
@@ -1015,12 +988,7 @@ fn deleted_and_re_added_briefing_continues_its_history() {
     repo.commit("delete a");
     repo.write("a.md", &briefing("a", "2022-06-14 15:00:00-04:00", "v4"));
     repo.commit("re-add a");
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        repo.dir.as_os_str(),
-    ]);
+    let output = audit_json(&repo.dir);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let lines = json_lines(&output);
     let a: Vec<&serde_json::Value> = lines.iter().filter(|l| l["document"] == "a.md").collect();
@@ -1116,12 +1084,7 @@ fn snapshot_with_extra_non_briefing_files_ignores_them() {
         b"\x89PNG\r\n\x1a\n\0\0",
     )
     .unwrap();
-    let output = run(&[
-        os("audit"),
-        os("--format"),
-        os("json"),
-        dir.path().as_os_str(),
-    ]);
+    let output = audit_json(dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let lines = json_lines(&output);
     let documents: Vec<&str> = lines
@@ -1213,16 +1176,7 @@ fn audit_json_is_identical_for_any_jobs_and_run() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
         outputs.push(output.stdout);
     }
-    assert!(
-        json_lines(&run(&[
-            os("audit"),
-            os("--format"),
-            os("json"),
-            repo.dir.as_os_str()
-        ]))
-        .len()
-            > 12
-    );
+    assert!(json_lines(&audit_json(&repo.dir)).len() > 12);
     for output in &outputs[1..] {
         assert_eq!(&outputs[0], output);
     }
