@@ -138,10 +138,7 @@ fn head_state(repo: &Repository) -> Result<HeadState, LoadError> {
     match repo.head() {
         Ok(_) => Ok(HeadState::Commit),
         Err(error) if error.code() == git2::ErrorCode::UnbornBranch => Ok(HeadState::Unborn),
-        Err(error) => Err(LoadError::Open {
-            path: repo.path().to_path_buf(),
-            message: format!("HEAD cannot be read: {}", error.message()),
-        }),
+        Err(error) => Err(head_error(repo, error.message())),
     }
 }
 
