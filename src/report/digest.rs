@@ -2,6 +2,7 @@
 //! `modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::visible;
 use crate::diff::{BodyChange, ChangeKind, Comparison, MetaChangeKind, format_duration};
@@ -66,6 +67,7 @@ pub fn digest(comparison: &Comparison) -> String {
     // One entry a speaker pair, in order of first appearance: a relabel usually
     // repeats over every turn of one speaker.
     let mut relabels: Vec<(String, usize)> = Vec::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
     for change in substantive
         .iter()
         .filter(|change| change.kind == ChangeKind::Relabeled)
@@ -75,9 +77,12 @@ pub fn digest(comparison: &Comparison) -> String {
             change.old_speaker.as_deref().unwrap_or("?"),
             change.new_speaker.as_deref().unwrap_or("?")
         );
-        match relabels.iter_mut().find(|(seen, _)| *seen == pair) {
-            Some((_, count)) => *count += 1,
-            None => relabels.push((pair, 1)),
+        match index_of.get(&pair) {
+            Some(&index) => relabels[index].1 += 1,
+            None => {
+                index_of.insert(pair.clone(), relabels.len());
+                relabels.push((pair, 1));
+            }
         }
     }
     let relabels = relabels.into_iter().map(|(pair, count)| {
