@@ -3,15 +3,20 @@
 //! This file only reads and validates the config; the differ applies it.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::diff::{RuleId, Severity};
+use crate::parse::{MAX_FLOW_DEPTH, too_deep_flow_line};
 
 /// The file name looked up at the archive root (or beside the inputs) by default.
 pub const DEFAULT_CONFIG_FILE: &str = ".briefdiff.yaml";
+
+/// The largest config read: 64 KiB. Real ones are a few hundred bytes.
+pub const MAX_CONFIG_BYTES: usize = 64 * 1024;
 
 /// A validated config. `Default` is the built-in behaviour with no file.
 #[derive(Debug, Clone, Default)]
@@ -53,10 +58,30 @@ impl Config {
     }
 
     /// Reads and validates a config file.
+    ///
+    /// An archive's config is read as untrusted as its briefings: past
+    /// [`MAX_CONFIG_BYTES`], or with flow collections nested past serde_yaml's limit
+    /// (which libyaml would first scan in quadratic time), it is refused.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read_error = |message: String| ConfigError::Read {
             path: path.to_path_buf(),
-            message: source.to_string(),
+            message,
+        };
+        let file = std::fs::File::open(path).map_err(|error| read_error(error.to_string()))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_CONFIG_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|error| read_error(error.to_string()))?;
+        if bytes.len() > MAX_CONFIG_BYTES {
+            return Err(read_error(format!(
+                "more than the limit of {MAX_CONFIG_BYTES} bytes"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|error| {
+            read_error(format!(
+                "not UTF-8 (at byte {})",
+                error.utf8_error().valid_up_to()
+            ))
         })?;
         Config::from_yaml(&text, path)
     }
@@ -70,6 +95,13 @@ impl Config {
         };
         if text.trim().is_empty() {
             return Ok(Config::default());
+        }
+        if let Some(line) = too_deep_flow_line(text) {
+            return Err(ConfigError::Yaml {
+                path: path.to_path_buf(),
+                line: Some(line),
+                message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
+            });
         }
         let raw: RawConfig = serde_yaml::from_str(text).map_err(|error| ConfigError::Yaml {
             path: path.to_path_buf(),
@@ -170,6 +202,35 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_yaml(text, Path::new(".briefdiff.yaml"))
+    }
+
+    #[test]
+    fn hostile_config_files_are_refused_before_yaml_sees_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".briefdiff.yaml");
+        // Deep flow nesting: libyaml's scanner would take quadratic time over it.
+        std::fs::write(&path, format!("rules: {}", "[".repeat(30_000))).unwrap();
+        let error = Config::from_file(&path).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                ".briefdiff.yaml:1: broken config: flow collections nested deeper than 128 levels"
+            ),
+            "{error}"
+        );
+        std::fs::write(&path, "#".repeat(MAX_CONFIG_BYTES + 1)).unwrap();
+        let error = Config::from_file(&path).unwrap_err().to_string();
+        assert!(
+            error.ends_with("more than the limit of 65536 bytes"),
+            "{error}"
+        );
+        std::fs::write(&path, b"rules: {}\n# caf\xe9\n").unwrap();
+        let error = Config::from_file(&path).unwrap_err().to_string();
+        assert!(error.ends_with("not UTF-8 (at byte 15)"), "{error}");
+        // At the limit, a plain config still reads.
+        let padded = format!("rules: {{}}\n{}", "#".repeat(MAX_CONFIG_BYTES - 11));
+        std::fs::write(&path, padded).unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.severity(RuleId::StealthEdit), Severity::Error);
     }
 
     #[test]

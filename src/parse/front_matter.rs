@@ -24,7 +24,7 @@ use super::flat_yaml::read_flat;
 use crate::model::{Field, FrontMatter, MetaValue, Timestamp};
 
 /// serde_yaml's recursion limit: deeper YAML fails anyway.
-const MAX_FLOW_DEPTH: usize = 128;
+pub(crate) const MAX_FLOW_DEPTH: usize = 128;
 
 /// The most front matter handed to serde_yaml: 1 MiB. Its value tree takes about a
 /// hundred times the YAML's size (10 MB of flow lists grew past 1 GB), and real front
@@ -133,7 +133,7 @@ fn parse_with_serde(yaml: &str, first_line: usize) -> Result<FrontMatter, FrontM
 /// The 1-based line (inside the snippet) where flow collections first nest deeper than
 /// [`MAX_FLOW_DEPTH`], if they do. Brackets inside quoted scalars and comments do not
 /// count; a quote opens a scalar only where a token can start, as in YAML.
-fn too_deep_flow_line(yaml: &str) -> Option<usize> {
+pub(crate) fn too_deep_flow_line(yaml: &str) -> Option<usize> {
     let (mut depth, mut line) = (0usize, 1);
     let mut quote: Option<u8> = None;
     let mut comment = false;

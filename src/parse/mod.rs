@@ -24,6 +24,7 @@ mod revision;
 
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
 pub use front_matter::MAX_YAML_BYTES;
+pub(crate) use front_matter::{MAX_FLOW_DEPTH, too_deep_flow_line};
 pub use revision::{ParsedRevision, parse_revision};
 
 use crate::model::{Block, Briefing, FrontMatter, Origin};

@@ -839,6 +839,29 @@ fn diff_of_two_folders_reports_a_skipped_symlink_in_its_exit_code() {
 }
 
 #[test]
+fn an_archive_config_bomb_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    for snapshot in ["2022-06-14", "2022-06-15"] {
+        let folder = dir.path().join(snapshot);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("a.md"),
+            briefing("a", "2022-06-14 12:00:00-04:00", snapshot),
+        )
+        .unwrap();
+    }
+    // 60,000 levels of `[`: libyaml alone would scan them for tens of seconds.
+    let config = dir.path().join(".briefdiff.yaml");
+    fs::write(&config, format!("rules: {}", "[".repeat(60_000))).unwrap();
+    let output = run(&[os("audit"), dir.path().as_os_str()]);
+    assert_exit_naming(
+        &output,
+        2,
+        ".briefdiff.yaml:1: broken config: flow collections nested deeper than 128 levels",
+    );
+}
+
+#[test]
 fn fifo_named_like_a_briefing_is_skipped_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     for snapshot in ["2022-06-14", "2022-06-15"] {
