@@ -501,9 +501,7 @@ impl<'repo> Scanner<'repo> {
             }
         };
 
-        let subject = commit
-            .summary_bytes()
-            .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+        let subject = subject_of(&commit);
         let stamp = Stamp {
             commit: &commit_id,
             time,
@@ -680,9 +678,7 @@ impl<'repo> Scanner<'repo> {
             let parent_id = parent.id().to_string();
             let present = self.odb.exists(old.id);
             if present {
-                let subject = parent
-                    .summary_bytes()
-                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+                let subject = subject_of(parent);
                 self.histories[index].revisions.push(RevisionRef {
                     origin: Origin::at_revision(old.path.clone(), parent_id),
                     time: Some(parent.time().seconds()),
@@ -725,6 +721,20 @@ impl<'repo> Scanner<'repo> {
             warnings: self.warnings,
         }
     }
+}
+
+/// Characters of a commit subject kept for reports.
+const SUBJECT_CHARS: usize = 200;
+
+/// The commit's subject line, cut to [`SUBJECT_CHARS`] with `…`: each revision the commit
+/// touches keeps a copy, and a bulk commit touches thousands of files, so a hostile
+/// megabyte-long subject must not be copied whole into each.
+fn subject_of(commit: &Commit<'_>) -> Option<String> {
+    let subject = String::from_utf8_lossy(commit.summary_bytes()?);
+    Some(match subject.char_indices().nth(SUBJECT_CHARS) {
+        Some((cut, _)) => format!("{}…", &subject[..cut]),
+        None => subject.into_owned(),
+    })
 }
 
 /// The commit a delta belongs to, shared by the revisions it yields.

@@ -665,6 +665,29 @@ fn damaged_head_is_an_error_naming_it() {
 }
 
 #[test]
+fn a_huge_commit_subject_is_cut_for_every_revision() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    repo.write("a.md", &briefing("a", "2022-06-14 15:00:00-04:00", "v4"));
+    repo.write("b.md", &briefing("b", "2022-06-14 12:00:00-04:00", "v4"));
+    let message = repo.home.join("message");
+    fs::write(&message, "x".repeat(300_000)).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-F", message.to_str().unwrap()]);
+    let output = audit_json(&repo.dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let subjects: Vec<String> = json_lines(&output)
+        .iter()
+        .filter_map(|line| line["new"]["subject"].as_str().map(str::to_string))
+        .filter(|subject| subject.starts_with("xx"))
+        .collect();
+    assert_eq!(subjects.len(), 2, "one per briefing the commit touched");
+    for subject in subjects {
+        assert_eq!(subject, format!("{}…", "x".repeat(200)));
+    }
+}
+
+#[test]
 fn submodule_warns_and_goes_on() {
     let mut repo = Repo::new();
     let commits = two_briefings(&mut repo);
