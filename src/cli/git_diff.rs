@@ -19,13 +19,13 @@ use std::path::Path;
 
 use anyhow::Context;
 use briefdiff::diff::{DiffOptions, compare};
+use briefdiff::load::read_file;
 use briefdiff::model::{Briefing, Origin};
 use briefdiff::parse::parse_briefing;
 use briefdiff::report::{Pair, Role, Side, Styles};
 
 use super::args::{Cli, ColorChoice, Format, GitDiffArgs};
 use super::diff::{PairWriter, load_config};
-use super::parse::read_file;
 use super::{Outcome, color, is_broken_pipe, warn};
 
 /// What git passes for a missing side: the file, hex and mode of an added or deleted path.

@@ -1,12 +1,12 @@
 //! `briefdiff parse` and `briefdiff textconv`: one file in, its structure out.
 
-use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use briefdiff::load::{read_file, read_stream};
 use briefdiff::model::Origin;
-use briefdiff::parse::{MAX_FILE_BYTES, ParseError, ParseErrorKind, Parsed, parse_briefing};
+use briefdiff::parse::{Parsed, parse_briefing};
 use briefdiff::report::{json, outline};
 
 use super::args::{Cli, ParseArgs, ParseFormat, TextconvArgs};
@@ -45,11 +45,12 @@ pub fn display_name(path: &Path) -> String {
 /// warnings.
 ///
 /// A file's size is checked before reading, so a huge file is refused without being
-/// loaded; a pipe, whose size is unknown, is read up to the limit and refused past it.
+/// loaded; a pipe, whose size is unknown, is read up to the limit and refused past it
+/// ([`read_file`], [`read_stream`]).
 pub fn read_briefing(path: &Path) -> anyhow::Result<Parsed> {
     let origin = Origin::file(display_name(path));
     let bytes = if path.as_os_str() == STDIN {
-        read_bounded(std::io::stdin().lock(), &origin).context("cannot read standard input")?
+        read_stream(std::io::stdin().lock(), &origin).context("cannot read standard input")?
     } else {
         read_file(path, &origin)?
     };
@@ -58,40 +59,4 @@ pub fn read_briefing(path: &Path) -> anyhow::Result<Parsed> {
         warn(warning);
     }
     Ok(parsed)
-}
-
-/// The bytes of the file at `path` (named `origin` in errors), refused by its size
-/// before it is read when it is larger than the parser accepts.
-pub fn read_file(path: &Path, origin: &Origin) -> anyhow::Result<Vec<u8>> {
-    let cannot_read = || format!("cannot read {}", path.display());
-    let file = File::open(path).with_context(cannot_read)?;
-    let metadata = file.metadata().with_context(cannot_read)?;
-    if metadata.is_dir() {
-        anyhow::bail!("{} is a folder, not a briefing file", path.display());
-    }
-    let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-    if size > MAX_FILE_BYTES {
-        let too_large = ParseErrorKind::TooLarge {
-            size,
-            limit: MAX_FILE_BYTES,
-        };
-        return Err(ParseError::new(origin.clone(), None, too_large).into());
-    }
-    read_bounded(file, origin).with_context(cannot_read)
-}
-
-/// Everything `reader` holds, refused once it passes the parser's limit: a pipe or a
-/// file growing while it is read must not fill memory.
-fn read_bounded(reader: impl Read, origin: &Origin) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() > MAX_FILE_BYTES {
-        let too_large = ParseErrorKind::StreamTooLarge {
-            limit: MAX_FILE_BYTES,
-        };
-        return Err(ParseError::new(origin.clone(), None, too_large).into());
-    }
-    Ok(bytes)
 }

@@ -45,6 +45,13 @@ pub enum LoadError {
         size: u64,
         limit: usize,
     },
+    /// A file that is not there (a mistyped path, or gone since the scan listed it).
+    #[error("{origin}: no such file")]
+    Missing { origin: Origin },
+    /// A stream (standard input, a pipe) that went on past the parser's limit; its size
+    /// is unknown.
+    #[error("{origin}: input goes on past the limit of {limit} bytes")]
+    StreamTooLarge { origin: Origin, limit: usize },
     /// The absent side of a pair was asked for its bytes.
     #[error("{origin}: file does not exist on this side")]
     Absent { origin: Origin },
@@ -58,6 +65,9 @@ impl LoadError {
                 "pass a git repository (working tree or bare), a folder whose sub-folders are \
                  dated snapshots, or force the kind with --git or --snapshots",
             ),
+            LoadError::Missing { .. } => {
+                Some("check the path; it is relative to the current folder")
+            }
             LoadError::Untrusted { .. } => Some(
                 "if you trust it, mark it safe as git asks: \
                  git config --global --add safe.directory <path>",

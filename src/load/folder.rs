@@ -132,7 +132,7 @@ pub(crate) fn selected(path: &str, prefixes: &[String]) -> bool {
 /// [`super::Archive::read`] for sources made of files.
 pub(crate) fn read_revision(revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
     match &revision.locator {
-        Locator::File(path) => read_limited(path, &revision.origin),
+        Locator::File(path) => read_file(path, &revision.origin),
         Locator::Absent => Err(LoadError::Absent {
             origin: revision.origin.clone(),
         }),
@@ -144,29 +144,53 @@ pub(crate) fn read_revision(revision: &RevisionRef) -> Result<Vec<u8>, LoadError
 }
 
 /// Reads a file, refusing one larger than the parser accepts before reading it.
-pub(crate) fn read_limited(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
+pub fn read_file(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
     let io_error = |error: std::io::Error| LoadError::Read {
         origin: origin.clone(),
         message: error.to_string(),
     };
-    let file = fs::File::open(path).map_err(io_error)?;
-    let size = file.metadata().map_err(io_error)?.len();
-    if size > MAX_FILE_BYTES as u64 {
+    let file = fs::File::open(path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::NotFound {
+            LoadError::Missing {
+                origin: origin.clone(),
+            }
+        } else {
+            io_error(error)
+        }
+    })?;
+    let metadata = file.metadata().map_err(io_error)?;
+    if metadata.is_dir() {
+        return Err(LoadError::Read {
+            origin: origin.clone(),
+            message: "is a folder, not a briefing file".into(),
+        });
+    }
+    if metadata.len() > MAX_FILE_BYTES as u64 {
         return Err(LoadError::TooLarge {
             origin: origin.clone(),
-            size,
+            size: metadata.len(),
             limit: MAX_FILE_BYTES,
         });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    // `take` guards against a file that grows between `metadata` and `read`.
-    file.take(MAX_FILE_BYTES as u64 + 1)
+    // `read_stream`'s bound also guards against a file that grows after `metadata`.
+    read_stream(file, origin)
+}
+
+/// Everything `reader` holds (standard input, a pipe, a file), refused once it passes
+/// the parser's limit: a stream's size is unknown until it ends, and it must not fill
+/// memory first.
+pub fn read_stream(reader: impl Read, origin: &Origin) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
+        .map_err(|error| LoadError::Read {
             origin: origin.clone(),
-            size: bytes.len() as u64,
+            message: error.to_string(),
+        })?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError::StreamTooLarge {
+            origin: origin.clone(),
             limit: MAX_FILE_BYTES,
         });
     }
@@ -217,14 +241,28 @@ mod tests {
     }
 
     #[test]
-    fn read_limited_reads_small_files() {
+    fn read_file_reads_small_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.md");
         fs::write(&path, "hello").unwrap();
-        let bytes = read_limited(&path, &Origin::file("a.md")).unwrap();
+        let bytes = read_file(&path, &Origin::file("a.md")).unwrap();
         assert_eq!(bytes, b"hello");
-        let missing = read_limited(&dir.path().join("nope.md"), &Origin::file("nope.md"));
-        assert!(matches!(missing, Err(LoadError::Read { .. })));
+        let missing = read_file(&dir.path().join("nope.md"), &Origin::file("nope.md"));
+        assert!(matches!(missing, Err(LoadError::Missing { .. })));
+        let folder = read_file(dir.path(), &Origin::file("dir")).unwrap_err();
+        assert_eq!(folder.to_string(), "dir: is a folder, not a briefing file");
+    }
+
+    #[test]
+    fn read_stream_stops_one_byte_past_the_limit() {
+        let endless = std::io::repeat(b'a');
+        let error = read_stream(endless, &Origin::file("<stdin>")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "<stdin>: input goes on past the limit of 16777216 bytes"
+        );
+        let bytes = read_stream(&b"short"[..], &Origin::file("<stdin>")).unwrap();
+        assert_eq!(bytes, b"short");
     }
 
     #[test]

@@ -197,8 +197,8 @@ fn same_bytes(old: &Path, new: &Path) -> bool {
     }
     let unlabelled = Origin::default();
     match (
-        folder::read_limited(old, &unlabelled),
-        folder::read_limited(new, &unlabelled),
+        folder::read_file(old, &unlabelled),
+        folder::read_file(new, &unlabelled),
     ) {
         (Ok(old_bytes), Ok(new_bytes)) => old_bytes == new_bytes,
         _ => false,

@@ -33,9 +33,6 @@ impl fmt::Display for ParseError {
 pub enum ParseErrorKind {
     #[error("file is {size} bytes, more than the limit of {limit} bytes")]
     TooLarge { size: usize, limit: usize },
-    /// A stream (standard input, a pipe) that went on past the limit: its size is unknown.
-    #[error("input goes on past the limit of {limit} bytes")]
-    StreamTooLarge { limit: usize },
     #[error("invalid UTF-8 at byte {byte_offset}")]
     InvalidUtf8 { byte_offset: usize },
     #[error("NUL byte at byte {byte_offset}: this is a binary file, not a briefing")]
