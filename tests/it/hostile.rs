@@ -861,18 +861,22 @@ fn diff_of_two_folders_reports_a_skipped_symlink_in_its_exit_code() {
     );
 }
 
+/// Snapshots 2022-06-14 and 2022-06-15, each with its own edit of `a.md`.
+fn two_snapshots_of_a(root: &Path) {
+    let edit = |snapshot: &str| briefing("a", "2022-06-14 12:00:00-04:00", snapshot);
+    snapshots(
+        root,
+        &[
+            ("2022-06-14", &[("a.md", edit("2022-06-14"))]),
+            ("2022-06-15", &[("a.md", edit("2022-06-15"))]),
+        ],
+    );
+}
+
 #[test]
 fn an_archive_config_bomb_is_refused_quickly() {
     let dir = tempfile::tempdir().unwrap();
-    for snapshot in ["2022-06-14", "2022-06-15"] {
-        let folder = dir.path().join(snapshot);
-        fs::create_dir_all(&folder).unwrap();
-        fs::write(
-            folder.join("a.md"),
-            briefing("a", "2022-06-14 12:00:00-04:00", snapshot),
-        )
-        .unwrap();
-    }
+    two_snapshots_of_a(dir.path());
     // 60,000 levels of `[`: libyaml alone would scan them for tens of seconds.
     let config = dir.path().join(".briefdiff.yaml");
     fs::write(&config, format!("rules: {}", "[".repeat(60_000))).unwrap();
@@ -887,15 +891,7 @@ fn an_archive_config_bomb_is_refused_quickly() {
 #[test]
 fn fifo_named_like_a_briefing_is_skipped_not_opened() {
     let dir = tempfile::tempdir().unwrap();
-    for snapshot in ["2022-06-14", "2022-06-15"] {
-        let folder = dir.path().join(snapshot);
-        fs::create_dir_all(&folder).unwrap();
-        fs::write(
-            folder.join("a.md"),
-            briefing("a", "2022-06-14 12:00:00-04:00", snapshot),
-        )
-        .unwrap();
-    }
+    two_snapshots_of_a(dir.path());
     let fifo = dir.path().join("2022-06-15/pipe.md");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|status| status.success()) {
