@@ -46,7 +46,7 @@ python3 - "$work" "$src" <<'PY'
 import re, sys
 from collections import Counter
 work, src = sys.argv[1], sys.argv[2]
-function_line = re.compile(r'(UN)?COVERED_FUNC: hits: \d+ edges: (\d+)/\d+ (.*) (\S+):\d+$')
+function_line = re.compile(r'(?:UN)?COVERED_FUNC: hits: \d+ edges: (\d+)/\d+ (.*) (\S+):\d+$')
 uncovered_pc_line = re.compile(r'UNCOVERED_PC: (\S+)$')
 def coverage(name):
     """Covered edges per (file, function), and the source lines of the uncovered edges
@@ -58,9 +58,9 @@ def coverage(name):
         text = text.strip()
         found = function_line.match(text)
         if found:
-            key = (found.group(4), found.group(3))
-            covered[key] = covered.get(key, 0) + int(found.group(2))
-            current = key if key[0].startswith(src) and int(found.group(2)) else None
+            key, edges = (found.group(3), found.group(2)), int(found.group(1))
+            covered[key] = covered.get(key, 0) + edges
+            current = key if key[0].startswith(src) and edges else None
             if current:
                 uncovered_at.setdefault(current, Counter())
             continue
@@ -84,7 +84,7 @@ found = Counter()
 for key, gaps in later_gaps.items():
     if key in earlier_gaps:
         for at in set(gaps) | set(earlier_gaps[key]):
-            found[(own((at,)), at)] += max(0, earlier_gaps[key][at] - gaps[at])
+            found[(at.startswith(src), at)] += max(0, earlier_gaps[key][at] - gaps[at])
     else:
         found[(True, f"{key[0]} ({key[1][:60]}, all of it: it never ran earlier)")] += later[key]
 at_own_lines = sum(n for (at_own, _), n in found.items() if at_own)
