@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::diff::{RuleId, Severity};
 use crate::parse::{MAX_FLOW_DEPTH, too_deep_flow_line};
 
 /// The file name looked up at the archive root (or beside the inputs) by default.
@@ -152,6 +151,101 @@ impl Config {
             hosts: raw.hosts,
             ignore,
         })
+    }
+}
+
+/// The audit rules of the spec, §4: each has an id, a default severity, and a severity
+/// the config may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RuleId {
+    StealthEdit,
+    UnmarkedCorrection,
+    SpeakerRelabel,
+    TurnRemoved,
+    PublishedTimeChanged,
+    ModifiedTimeRegressed,
+    ContentReverted,
+    BulkEdit,
+    Flapping,
+    LinkChanged,
+    MetadataOnlyBump,
+    ParseError,
+}
+
+impl RuleId {
+    pub const ALL: [RuleId; 12] = [
+        RuleId::StealthEdit,
+        RuleId::UnmarkedCorrection,
+        RuleId::SpeakerRelabel,
+        RuleId::TurnRemoved,
+        RuleId::PublishedTimeChanged,
+        RuleId::ModifiedTimeRegressed,
+        RuleId::ContentReverted,
+        RuleId::BulkEdit,
+        RuleId::Flapping,
+        RuleId::LinkChanged,
+        RuleId::MetadataOnlyBump,
+        RuleId::ParseError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::StealthEdit => "stealth-edit",
+            RuleId::UnmarkedCorrection => "unmarked-correction",
+            RuleId::SpeakerRelabel => "speaker-relabel",
+            RuleId::TurnRemoved => "turn-removed",
+            RuleId::PublishedTimeChanged => "published-time-changed",
+            RuleId::ModifiedTimeRegressed => "modified-time-regressed",
+            RuleId::ContentReverted => "content-reverted",
+            RuleId::BulkEdit => "bulk-edit",
+            RuleId::Flapping => "flapping",
+            RuleId::LinkChanged => "link-changed",
+            RuleId::MetadataOnlyBump => "metadata-only-bump",
+            RuleId::ParseError => "parse-error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.into_iter().find(|rule| rule.as_str() == name)
+    }
+
+    /// The severity a rule has when the config does not set one.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            RuleId::StealthEdit | RuleId::ModifiedTimeRegressed | RuleId::ParseError => {
+                Severity::Error
+            }
+            RuleId::MetadataOnlyBump => Severity::Off,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// How much a finding matters. Ordered: `Off < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Off,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Off => "off",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        match name {
+            "off" => Some(Severity::Off),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
     }
 }
 

@@ -192,6 +192,9 @@ mod tests {
             words_inserted: 2,
             ops: Vec::new(),
             bailout: false,
+            links: Vec::new(),
+            old_line: None,
+            new_line: None,
         }
     }
 
@@ -206,6 +209,7 @@ mod tests {
                 new: Some(MetaValue::Null),
                 cosmetic: false,
                 shift_seconds: Some(6_300),
+                line: None,
             }],
             body: vec![
                 change(ChangeKind::Edited, BlockKind::Turn, false),
@@ -214,6 +218,7 @@ mod tests {
             ],
             summary: Summary::default(),
             findings: Vec::new(),
+            facts: Default::default(),
         };
         assert_eq!(
             digest(&comparison),
@@ -231,6 +236,7 @@ mod tests {
             new: None,
             cosmetic: false,
             shift_seconds: None,
+            line: None,
         };
         let relabel = change(ChangeKind::Relabeled, BlockKind::Turn, false);
         let mut other = relabel.clone();

@@ -458,6 +458,9 @@ mod tests {
                     },
                 ],
                 bailout: false,
+                links: Vec::new(),
+                old_line: None,
+                new_line: None,
             }],
             findings: vec![Finding {
                 rule: RuleId::StealthEdit,

@@ -204,6 +204,9 @@ mod tests {
             words_inserted: 1,
             ops,
             bailout: false,
+            links: Vec::new(),
+            old_line: None,
+            new_line: None,
         }
     }
 
