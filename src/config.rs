@@ -25,6 +25,106 @@ pub struct Config {
     /// Groups of URL hosts that name the same site.
     pub hosts: Vec<Vec<String>>,
     pub ignore: IgnoreRules,
+    /// When one revision's shared change is a bulk event.
+    pub bulk: BulkSettings,
+    /// Which files of an archive are briefings.
+    pub paths: PathRules,
+}
+
+/// When a change one revision makes to many briefings is one bulk event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkSettings {
+    /// The fewest briefings of one revision that share a change for it to be an event;
+    /// 0 turns detection off.
+    pub min_briefings: usize,
+}
+
+/// Chosen on the real history (`../shared/data/archive`, 2,192 commits, see
+/// ARCHITECTURE.md): the bot's commits touch at most 16 briefings and share no change
+/// between more than a few of them, while the maintainer's two bulk commits share
+/// theirs in 3,575 and 3,586. The later history toggles a breadcrumb trail on 15 to 19
+/// posts at a time, which must still count, so the bound sits well below that.
+pub const DEFAULT_BULK_MIN_BRIEFINGS: usize = 8;
+
+impl Default for BulkSettings {
+    fn default() -> Self {
+        BulkSettings {
+            min_briefings: DEFAULT_BULK_MIN_BRIEFINGS,
+        }
+    }
+}
+
+/// `paths: {include: […], exclude: […]}`: globs over archive paths (`*` within a
+/// folder name, `**` across folders, `?` one character). With `include` set, exactly
+/// the matching files are briefings; without it, every `.md` file with front matter is.
+#[derive(Debug, Clone, Default)]
+pub struct PathRules {
+    pub include: Vec<Glob>,
+    pub exclude: Vec<Glob>,
+}
+
+impl PathRules {
+    /// True when `path` (relative, `/`-separated) is selected by these rules.
+    pub fn selects(&self, path: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|glob| glob.matches(path)))
+            && !self.exclude.iter().any(|glob| glob.matches(path))
+    }
+
+    /// True when the config names the briefings itself (`paths.include`), so that files
+    /// without front matter are not left out.
+    pub fn is_explicit(&self) -> bool {
+        !self.include.is_empty()
+    }
+}
+
+/// One path glob, compiled.
+#[derive(Debug, Clone)]
+pub struct Glob {
+    pattern: String,
+    regex: Regex,
+}
+
+impl Glob {
+    /// Compiles `pattern`; `None` when it cannot be (it never holds a regex, so only a
+    /// pattern too large to compile fails).
+    pub fn new(pattern: &str) -> Option<Glob> {
+        let mut regex = String::from("^");
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '*' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    if chars.peek() == Some(&'/') {
+                        chars.next();
+                        regex.push_str("(?:.*/)?");
+                    } else {
+                        regex.push_str(".*");
+                    }
+                }
+                '*' => regex.push_str("[^/]*"),
+                '?' => regex.push_str("[^/]"),
+                c => regex.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        // A folder name selects what is under it, as git pathspecs do.
+        regex.push_str("(?:/.*)?$");
+        let regex = regex::RegexBuilder::new(&regex)
+            .size_limit(1 << 20)
+            .build()
+            .ok()?;
+        Some(Glob {
+            pattern: pattern.to_string(),
+            regex,
+        })
+    }
+
+    pub fn matches(&self, path: &str) -> bool {
+        self.regex.is_match(path)
+    }
+
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
 }
 
 /// Paragraphs and text left out of comparisons.
@@ -146,10 +246,34 @@ impl Config {
             text: compile("text", raw.ignore.text)?,
         };
 
+        let globs = |section: &str, patterns: Vec<String>| -> Result<Vec<Glob>, ConfigError> {
+            patterns
+                .iter()
+                .enumerate()
+                .map(|(index, pattern)| {
+                    Glob::new(pattern).ok_or_else(|| {
+                        invalid(
+                            &format!("paths.{section}[{index}]"),
+                            "pattern too large".into(),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let paths = PathRules {
+            include: globs("include", raw.paths.include)?,
+            exclude: globs("exclude", raw.paths.exclude)?,
+        };
+        let bulk = BulkSettings {
+            min_briefings: raw.bulk.min_briefings.unwrap_or(DEFAULT_BULK_MIN_BRIEFINGS),
+        };
+
         Ok(Config {
             rules,
             hosts: raw.hosts,
             ignore,
+            bulk,
+            paths,
         })
     }
 }
@@ -259,6 +383,26 @@ struct RawConfig {
     hosts: Vec<Vec<String>>,
     #[serde(default)]
     ignore: RawIgnore,
+    #[serde(default)]
+    bulk: RawBulk,
+    #[serde(default)]
+    paths: RawPaths,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBulk {
+    #[serde(default)]
+    min_briefings: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -397,5 +541,25 @@ mod tests {
     fn missing_file_names_the_path() {
         let error = Config::from_file(Path::new("/nonexistent/.briefdiff.yaml")).unwrap_err();
         assert!(error.to_string().contains("/nonexistent/.briefdiff.yaml"));
+    }
+
+    #[test]
+    fn paths_and_bulk_settings() {
+        let config = parse(
+            "bulk:\n  min_briefings: 20\npaths:\n  include: [press-briefings/**, 'statements-*/*.md']\n  exclude: ['**/README.md']\n",
+        )
+        .unwrap();
+        assert_eq!(config.bulk.min_briefings, 20);
+        assert!(config.paths.is_explicit());
+        assert!(config.paths.selects("press-briefings/2022-06/a.md"));
+        assert!(config.paths.selects("statements-releases/a.md"));
+        assert!(!config.paths.selects("statements-releases/2022/a.md"));
+        assert!(!config.paths.selects("press-briefings/README.md"));
+        assert!(!config.paths.selects("speeches-remarks/a.md"));
+        let plain = parse("rules: {}\n").unwrap();
+        assert_eq!(plain.bulk.min_briefings, DEFAULT_BULK_MIN_BRIEFINGS);
+        assert!(plain.paths.selects("README.md") && !plain.paths.is_explicit());
+        let error = parse("bulk:\n  min: 3\n").unwrap_err();
+        assert!(error.to_string().starts_with(".briefdiff.yaml"), "{error}");
     }
 }

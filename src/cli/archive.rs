@@ -5,21 +5,23 @@
 //! which pairs they compare and how they print them.
 
 use anyhow::Context;
-use briefdiff::diff::{DiffOptions, Severity};
+use briefdiff::analysis::Analysis;
+use briefdiff::diff::{DiffOptions, Finding, Severity};
 use briefdiff::load::{Change, FirstParent, GitArchive, History, url_identity};
 use briefdiff::model::short_revision;
 use briefdiff::report::json::{self, RunSummary};
-use briefdiff::report::{Role, Styles, Visible, digest, format_date, github};
+use briefdiff::report::{Role, Styles, Visible, digest, format_date, github, markdown, terminal};
 use briefdiff::walk::{self, DocumentReport, Entry, PairSelection, WalkOptions};
 use std::io::Write;
 
 use super::args::{
     AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
+    ViewArgs,
 };
 use super::diff::PairWriter;
 use super::progress::Progress;
 use super::source::{self, Identity, Opened};
-use super::{Outcome, color, warn};
+use super::{Outcome, color, note, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let source = args.source.clone().unwrap_or_else(source::default_source);
@@ -36,26 +38,23 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
         &opened,
         &args.source_args,
         PairSelection::Consecutive,
+        0,
         |report| {
             for entry in &report.entries {
+                if !shown(entry, &args.view) {
+                    continue;
+                }
                 match (entry, format) {
                     (Entry::Compared(compared), LogFormat::Json) => {
                         json::write_comparison(out, &compared.pair(&report.document))?;
                     }
+                    // A comparison the bulk events explain is their line, written once.
+                    (Entry::Compared(compared), LogFormat::Text) if compared.explained => {}
                     (Entry::Compared(compared), LogFormat::Text) => {
-                        // git revisions show their commit date and short id; a snapshot's
-                        // name is its date already.
-                        let mut when = compared.new.time.map(format_date).unwrap_or_default();
-                        if let Some(revision) = compared.new.revision.as_deref() {
-                            if !when.is_empty() {
-                                when.push_str("  ");
-                            }
-                            when.push_str(short_revision(revision));
-                        }
                         writeln!(
                             out,
                             "{}  {}  {}",
-                            styles.paint(Role::Meta, when),
+                            styles.paint(Role::Meta, when(&compared.new)),
                             styles.paint(Role::Document, &compared.path),
                             Visible(digest(&compared.comparison))
                         )?;
@@ -76,15 +75,97 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                             Visible(&unreadable.finding.message)
                         )?;
                     }
+                    (Entry::History(finding), LogFormat::Json) => {
+                        json::write_finding(
+                            out,
+                            &report.document,
+                            &finding.side,
+                            &finding.finding,
+                        )?;
+                    }
+                    (Entry::History(finding), LogFormat::Text) => {
+                        writeln!(
+                            out,
+                            "{}  {}  {}: {}",
+                            styles.paint(Role::Meta, when(&finding.side)),
+                            styles.paint(Role::Document, &finding.path),
+                            finding.finding.rule.as_str(),
+                            Visible(&finding.finding.message)
+                        )?;
+                    }
                 }
             }
             Ok(())
         },
     )?;
-    if format == LogFormat::Json {
-        json::write_run_summary(out, &totals)?;
+    match format {
+        LogFormat::Json => json::write_run_summary(out, &totals)?,
+        LogFormat::Text => {
+            for event in &totals.bulk_events {
+                writeln!(
+                    out,
+                    "{}  {}  {}",
+                    styles.paint(Role::Meta, when_event(event)),
+                    styles.paint(Role::Heading, format!("bulk event {}", event.id)),
+                    Visible(&event.signature)
+                )?;
+            }
+        }
     }
     Ok(walk_outcome(&totals))
+}
+
+/// A revision's date and short id, as `log` starts its lines; a snapshot's name is its
+/// date already.
+fn when(side: &briefdiff::report::Side) -> String {
+    let mut when = side.time.map(format_date).unwrap_or_default();
+    if let Some(revision) = side.revision.as_deref() {
+        if !when.is_empty() {
+            when.push_str("  ");
+        }
+        when.push_str(short_revision(revision));
+    }
+    when
+}
+
+fn when_event(event: &json::BulkEventWire) -> String {
+    let mut when = event.time.map(format_date).unwrap_or_default();
+    if !when.is_empty() {
+        when.push_str("  ");
+    }
+    when.push_str(short_revision(&event.revision));
+    when
+}
+
+/// Whether `--substantive`, `--rule` and `--findings-only` let an entry through.
+fn shown(entry: &Entry, view: &ViewArgs) -> bool {
+    let findings: &[Finding] = match entry {
+        Entry::Compared(compared) => &compared.comparison.findings,
+        Entry::Unreadable(unreadable) => std::slice::from_ref(&unreadable.finding),
+        Entry::History(finding) => std::slice::from_ref(&finding.finding),
+    };
+    let findings: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.severity != Severity::Off)
+        .collect();
+    if !view.rules.is_empty()
+        && !findings
+            .iter()
+            .any(|finding| view.rules.contains(&finding.rule))
+    {
+        return false;
+    }
+    if view.findings_only && findings.is_empty() {
+        return false;
+    }
+    if view.substantive {
+        let substantive = match entry {
+            Entry::Compared(compared) => compared.comparison.summary.substantive,
+            _ => false,
+        };
+        return substantive || !findings.is_empty();
+    }
+    true
 }
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
@@ -122,7 +203,14 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         }
         anyhow::bail!(message);
     }
-    report_walk(cli, &opened, &args.source_args, &args.report, out)
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        &args.view,
+        out,
+    )
 }
 
 /// A history is the one asked for when its identity or any of its paths is.
@@ -142,7 +230,14 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
         args.range.clone(),
         args.paths.clone(),
     )?;
-    report_walk(cli, &opened, &args.source_args, &args.report, out)
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        &args.view,
+        out,
+    )
 }
 
 pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
@@ -155,67 +250,94 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
     let styles = color::styles(cli.color);
     let format = args.report.format;
     let mut failing = 0;
-    let totals = walk_all(&opened, &args.source_args, PairSelection::Ends, |report| {
-        for entry in &report.entries {
-            let (path, findings) = match entry {
-                Entry::Compared(compared) => (&compared.path, &compared.comparison.findings[..]),
-                Entry::Unreadable(unreadable) => {
-                    (&unreadable.path, std::slice::from_ref(&unreadable.finding))
-                }
-            };
-            failing += findings
-                .iter()
-                .filter(|finding| finding.severity >= fail_on)
-                .count();
-            match (entry, format) {
-                (Entry::Compared(compared), Format::Json) => {
-                    json::write_comparison(out, &compared.pair(&report.document))?;
-                }
-                (Entry::Unreadable(unreadable), Format::Json) => {
-                    json::write_finding(
-                        out,
-                        &report.document,
-                        &unreadable.side,
-                        &unreadable.finding,
-                    )?;
-                }
-                (Entry::Compared(compared), Format::Markdown)
-                    if compared.comparison.summary.body_changed
-                        || !compared.comparison.metadata.is_empty() =>
-                {
-                    writer.write(&compared.pair(&report.document), out)?;
-                }
-                (_, Format::Github) => {
-                    for finding in findings {
-                        github::write_annotation(out, path, finding)?;
+    let totals = walk_all(
+        &opened,
+        &args.source_args,
+        PairSelection::Ends,
+        1,
+        |report| {
+            for entry in &report.entries {
+                let (path, findings) = match entry {
+                    Entry::Compared(compared) => {
+                        (&compared.path, &compared.comparison.findings[..])
                     }
+                    Entry::Unreadable(unreadable) => {
+                        (&unreadable.path, std::slice::from_ref(&unreadable.finding))
+                    }
+                    Entry::History(finding) => {
+                        (&finding.path, std::slice::from_ref(&finding.finding))
+                    }
+                };
+                failing += findings
+                    .iter()
+                    .filter(|finding| finding.severity >= fail_on)
+                    .count();
+                // A comparison its bulk events explain is reported with them, once.
+                if let Entry::Compared(compared) = entry
+                    && compared.explained
+                    && format != Format::Json
+                {
+                    continue;
                 }
-                (_, Format::Text) => {
-                    for finding in findings.iter().filter(|f| f.severity != Severity::Off) {
-                        let role = if finding.severity == Severity::Error {
-                            Role::Error
-                        } else {
-                            Role::Warning
-                        };
-                        let line = finding
-                            .line
-                            .map(|line| format!(":{line}"))
-                            .unwrap_or_default();
-                        writeln!(
+                match (entry, format) {
+                    (Entry::Compared(compared), Format::Json) => {
+                        json::write_comparison(out, &compared.pair(&report.document))?;
+                    }
+                    (Entry::Unreadable(unreadable), Format::Json) => {
+                        json::write_finding(
                             out,
-                            "{}{line}: {} {}: {}",
-                            styles.paint(Role::Document, path),
-                            styles.paint(role, finding.severity.as_str()),
-                            finding.rule.as_str(),
-                            Visible(&finding.message)
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
                         )?;
                     }
+                    (Entry::History(finding), Format::Json) => {
+                        json::write_finding(
+                            out,
+                            &report.document,
+                            &finding.side,
+                            &finding.finding,
+                        )?;
+                    }
+                    (Entry::Compared(compared), Format::Markdown)
+                        if compared.comparison.summary.body_changed
+                            || !compared.comparison.metadata.is_empty() =>
+                    {
+                        writer.write(&compared.pair(&report.document), out)?;
+                    }
+                    (_, Format::Github) => {
+                        for finding in findings {
+                            github::write_annotation(out, path, finding)?;
+                        }
+                    }
+                    (_, Format::Text) => {
+                        for finding in findings.iter().filter(|f| f.severity != Severity::Off) {
+                            let role = if finding.severity == Severity::Error {
+                                Role::Error
+                            } else {
+                                Role::Warning
+                            };
+                            let line = finding
+                                .line
+                                .map(|line| format!(":{line}"))
+                                .unwrap_or_default();
+                            writeln!(
+                                out,
+                                "{}{line}: {} {}: {}",
+                                styles.paint(Role::Document, path),
+                                styles.paint(role, finding.severity.as_str()),
+                                finding.rule.as_str(),
+                                Visible(&finding.message)
+                            )?;
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    write_events(out, format, &styles, &opened.config, &totals.bulk_events)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "checked")?,
@@ -226,6 +348,70 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
     } else {
         walk_outcome(&totals)
     })
+}
+
+/// Each bulk event once: a section of the text and Markdown reports, one annotation in
+/// GitHub's (JSON lists them in its summary line).
+fn write_events(
+    out: &mut impl Write,
+    format: Format,
+    styles: &Styles,
+    config: &briefdiff::config::Config,
+    events: &[json::BulkEventWire],
+) -> std::io::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    match format {
+        Format::Json => {}
+        Format::Text => {
+            writeln!(out, "{}", styles.paint(Role::Heading, "bulk events"))?;
+            for event in events {
+                let mut about = when_event(event);
+                if let Some(subject) = &event.subject {
+                    about.push_str("  ");
+                    about.push_str(subject);
+                }
+                writeln!(
+                    out,
+                    "  {}  {}",
+                    styles.paint(Role::Heading, &event.id),
+                    styles.paint(Role::Meta, Visible(about))
+                )?;
+                writeln!(out, "      {}", Visible(&event.signature))?;
+            }
+            writeln!(out)?;
+        }
+        Format::Markdown => {
+            writeln!(out, "### Bulk events\n")?;
+            for event in events {
+                writeln!(
+                    out,
+                    "- `{}` {}",
+                    event.id,
+                    briefdiff::report::markdown::escape(&event.signature)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Format::Github => {
+            let severity = config.severity(briefdiff::config::RuleId::BulkEdit);
+            for event in events {
+                github::write_notice(
+                    out,
+                    severity,
+                    "briefdiff bulk-edit",
+                    &format!(
+                        "bulk event {} at {}: {}",
+                        event.id,
+                        short_revision(&event.revision),
+                        event.signature
+                    ),
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens the source for `check`: git compares `--base..--head`; snapshots compare the
@@ -336,50 +522,92 @@ fn report_walk(
     opened: &Opened,
     source_args: &source::SourceArgs,
     report_args: &ReportArgs,
+    view: &ViewArgs,
     out: &mut impl Write,
 ) -> anyhow::Result<Outcome> {
     let writer = PairWriter::new(cli, report_args);
     let styles = color::styles(cli.color);
     let format = report_args.format;
-    let totals = walk_all(opened, source_args, PairSelection::Consecutive, |report| {
-        for entry in &report.entries {
-            match entry {
-                Entry::Compared(compared)
-                    if report_args.ignore_cosmetic && compared.comparison.is_cosmetic_only() => {}
-                Entry::Compared(compared) => {
-                    let pair = compared.pair(&report.document);
-                    if format == Format::Github {
-                        for finding in &compared.comparison.findings {
-                            github::write_annotation(out, &compared.path, finding)?;
+    let context = report_args.context;
+    let totals = walk_all(
+        opened,
+        source_args,
+        PairSelection::Consecutive,
+        context,
+        |report| {
+            for entry in &report.entries {
+                if !shown(entry, view) {
+                    continue;
+                }
+                match entry {
+                    Entry::Compared(compared)
+                        if report_args.ignore_cosmetic
+                            && compared.comparison.is_cosmetic_only() => {}
+                    // Shown once, as its bulk event (JSON keeps every comparison).
+                    Entry::Compared(compared) if compared.explained && format != Format::Json => {}
+                    Entry::Compared(compared) => {
+                        let pair = compared.pair(&report.document);
+                        if format == Format::Github {
+                            for finding in &compared.comparison.findings {
+                                github::write_annotation(out, &compared.path, finding)?;
+                            }
+                        } else {
+                            writer.write(&pair, out)?;
+                            if format == Format::Text {
+                                writeln!(out)?;
+                            }
                         }
-                    } else {
-                        writer.write(&pair, out)?;
-                        if format == Format::Text {
+                    }
+                    Entry::Unreadable(unreadable) => match format {
+                        Format::Json => json::write_finding(
+                            out,
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
+                        )?,
+                        Format::Github => {
+                            github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
+                        }
+                        Format::Text | Format::Markdown => writeln!(
+                            out,
+                            "{} {}\n",
+                            styles.paint(Role::Error, "parse-error:"),
+                            Visible(&unreadable.finding.message)
+                        )?,
+                    },
+                    Entry::History(finding) => match format {
+                        Format::Json => {
+                            json::write_finding(
+                                out,
+                                &report.document,
+                                &finding.side,
+                                &finding.finding,
+                            )?;
+                        }
+                        Format::Github => {
+                            github::write_annotation(out, &finding.path, &finding.finding)?;
+                        }
+                        Format::Text => {
+                            terminal::write_history_finding(
+                                out,
+                                &report.document,
+                                finding,
+                                &styles,
+                            )?;
                             writeln!(out)?;
                         }
-                    }
+                        Format::Markdown => markdown::write_history_finding(
+                            out,
+                            &report.document,
+                            &finding.finding,
+                        )?,
+                    },
                 }
-                Entry::Unreadable(unreadable) => match format {
-                    Format::Json => json::write_finding(
-                        out,
-                        &report.document,
-                        &unreadable.side,
-                        &unreadable.finding,
-                    )?,
-                    Format::Github => {
-                        github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
-                    }
-                    Format::Text | Format::Markdown => writeln!(
-                        out,
-                        "{} {}\n",
-                        styles.paint(Role::Error, "parse-error:"),
-                        Visible(&unreadable.finding.message)
-                    )?,
-                },
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    write_events(out, format, &styles, &opened.config, &totals.bulk_events)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "audited")?,
@@ -388,11 +616,13 @@ fn report_walk(
     Ok(walk_outcome(&totals))
 }
 
-/// Walks every history, feeding each briefing's report to `each` and counting totals.
+/// Walks every history, passes each report through the archive-wide analysis (bulk
+/// events), and feeds the final reports to `each` in order, counting totals.
 fn walk_all<W>(
     opened: &Opened,
     source_args: &source::SourceArgs,
     pairs: PairSelection,
+    context: usize,
     mut each: W,
 ) -> anyhow::Result<RunSummary>
 where
@@ -404,44 +634,84 @@ where
         },
         jobs: source_args.jobs,
         pairs,
+        context,
+        skip_non_briefings: !opened.config.paths.is_explicit(),
     };
     let mut totals = RunSummary {
         warnings: opened.skipped,
         ..RunSummary::default()
     };
+    let mut analysis = Analysis::new(&opened.histories, pairs, &opened.config);
+    let mut not_briefings: Vec<String> = Vec::new();
     let mut progress = Progress::new(opened.histories.len());
+    let mut next = 0;
+    let mut take = |report: DocumentReport,
+                    totals: &mut RunSummary,
+                    not_briefings: &mut Vec<String>|
+     -> std::io::Result<()> {
+        totals.documents += 1;
+        if report.not_briefing {
+            not_briefings.push(report.document.clone());
+            return Ok(());
+        }
+        // Worked around, not skipped: shown, but they leave the exit code alone.
+        for warning in &report.warnings {
+            warn(warning);
+        }
+        for entry in &report.entries {
+            match entry {
+                Entry::Compared(compared) => totals.add(&compared.comparison),
+                Entry::Unreadable(unreadable) => {
+                    totals.errors += 1;
+                    if unreadable.finding.severity != Severity::Off {
+                        totals.add_finding(&unreadable.finding);
+                    }
+                }
+                Entry::History(finding) => totals.add_finding(&finding.finding),
+            }
+        }
+        each(&report)
+    };
     let result = walk::walk(
         opened.archive.as_ref(),
         &opened.histories,
         &options,
         |report| {
             progress.tick();
-            totals.documents += 1;
-            // Worked around, not skipped: shown, but they leave the exit code alone (an
-            // archive's README.md has no front matter, and that is no failure).
-            for warning in &report.warnings {
-                warn(warning);
+            let history = &opened.histories[next];
+            next += 1;
+            for ready in analysis.accept(report, history) {
+                take(ready, &mut totals, &mut not_briefings)?;
             }
-            for entry in &report.entries {
-                match entry {
-                    Entry::Compared(compared) => totals.add(&compared.comparison),
-                    Entry::Unreadable(unreadable) => {
-                        totals.errors += 1;
-                        if unreadable.finding.severity != Severity::Off {
-                            totals.add_finding(&unreadable.finding);
-                        }
-                    }
-                }
-            }
-            each(&report)
+            Ok::<(), std::io::Error>(())
         },
     );
     progress.finish();
     match result {
-        Ok(()) => Ok(totals),
-        Err(walk::WalkError::Sink(error)) => Err(error.into()),
-        Err(error) => Err(anyhow::anyhow!(error.to_string())),
+        Ok(()) => {}
+        Err(walk::WalkError::Sink(error)) => return Err(error.into()),
+        Err(error) => return Err(anyhow::anyhow!(error.to_string())),
     }
+    for ready in analysis.finish() {
+        take(ready, &mut totals, &mut not_briefings)?;
+    }
+    totals.bulk_events = analysis
+        .events()
+        .iter()
+        .map(json::BulkEventWire::from)
+        .collect();
+    totals.not_briefings = not_briefings.len();
+    totals.documents -= not_briefings.len();
+    if let Some(first) = not_briefings.first() {
+        let more = match not_briefings.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        note(format!(
+            "{first}{more}: no front matter in any revision, not a briefing: skipped (set paths.include in the config to check such files)"
+        ));
+    }
+    Ok(totals)
 }
 
 /// Exit 2 when something could not be read, so that a clean-looking report never hides a

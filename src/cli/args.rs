@@ -175,6 +175,32 @@ pub struct ReportArgs {
     pub no_side_by_side: bool,
 }
 
+/// Which comparisons an archive report shows; the summary still counts them all.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ViewArgs {
+    /// Only comparisons with a substantive change or a finding
+    #[arg(long)]
+    pub substantive: bool,
+
+    /// Only comparisons with a finding of this rule (repeatable), e.g. stealth-edit
+    #[arg(long = "rule", value_name = "RULE", value_parser = parse_rule)]
+    pub rules: Vec<briefdiff::config::RuleId>,
+
+    /// Only comparisons with a finding
+    #[arg(long)]
+    pub findings_only: bool,
+}
+
+fn parse_rule(name: &str) -> Result<briefdiff::config::RuleId, String> {
+    briefdiff::config::RuleId::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = briefdiff::config::RuleId::ALL
+            .iter()
+            .map(|rule| rule.as_str())
+            .collect();
+        format!("`{name}` is not a rule; rules are {}", names.join(", "))
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old revision: a briefing file (`-` for standard input) or a folder of them
@@ -201,6 +227,9 @@ pub struct LogArgs {
     pub paths: Vec<String>,
 
     #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
     pub source_args: SourceArgs,
 
     /// Output format
@@ -224,6 +253,9 @@ pub struct HistoryArgs {
     pub source: Option<PathBuf>,
 
     #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
     pub source_args: SourceArgs,
 
     #[command(flatten)]
@@ -239,6 +271,9 @@ pub struct AuditArgs {
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub source_args: SourceArgs,

@@ -7,7 +7,7 @@ use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::terminal::Layout;
-use briefdiff::report::{Pair, Side, Styles, github, json, markdown, side_by_side, terminal};
+use briefdiff::report::{Pair, Side, Styles, View, github, json, markdown, side_by_side, terminal};
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
@@ -34,14 +34,20 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
     } else {
         &args.new
     });
+    let view = View::of(
+        &old.briefing,
+        &new.briefing,
+        &comparison,
+        args.report.context,
+    );
     let pair = Pair {
         document: &document,
         path: &document,
         old: &old_side,
         new: &new_side,
-        old_briefing: &old.briefing,
-        new_briefing: &new.briefing,
         comparison: &comparison,
+        view: &view,
+        bulk: &[],
     };
     PairWriter::new(cli, &args.report).write(&pair, out)?;
 
@@ -75,6 +81,7 @@ fn run_folders(
         .count();
     let options = WalkOptions {
         diff: DiffOptions { config },
+        context: args.report.context,
         ..WalkOptions::default()
     };
     let mut differs = false;
@@ -104,6 +111,7 @@ fn run_folders(
                     unreadable += 1;
                     warn(&problem.finding.message);
                 }
+                Entry::History(_) => {}
             }
         }
         Ok::<(), std::io::Error>(())

@@ -22,7 +22,7 @@ use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::read_file;
 use briefdiff::model::{Briefing, Origin};
 use briefdiff::parse::parse_briefing;
-use briefdiff::report::{Pair, Role, Side, Styles};
+use briefdiff::report::{Pair, Role, Side, Styles, View};
 
 use super::args::{Cli, ColorChoice, Format, GitDiffArgs};
 use super::diff::{PairWriter, load_config};
@@ -196,14 +196,20 @@ fn report(
     let old_side = side(old, path);
     let new_side = side(new, new_path);
     let location = if new.is_missing() { path } else { new_path };
+    let view = View::of(
+        &old_briefing,
+        &new_briefing,
+        &comparison,
+        args.report.context,
+    );
     let pair = Pair {
         document: location,
         path: location,
         old: &old_side,
         new: &new_side,
-        old_briefing: &old_briefing,
-        new_briefing: &new_briefing,
         comparison: &comparison,
+        view: &view,
+        bulk: &[],
     };
     PairWriter::with_styles(*styles, &args.report).write(&pair, out)?;
     separator.write(out)?;

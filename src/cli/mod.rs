@@ -134,6 +134,13 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     None
 }
 
+/// Prints a note on stderr: something the run did by default that the user may want to
+/// know about (files it left out, a profile it applied).
+#[allow(clippy::print_stderr)]
+pub(crate) fn note(message: impl std::fmt::Display) {
+    eprintln!("note: {}", Visible(message));
+}
+
 /// Prints located warnings on stderr, one a line.
 #[allow(clippy::print_stderr)]
 pub(crate) fn warn(message: impl std::fmt::Display) {

@@ -140,9 +140,20 @@ pub fn open(
     for warning in &scan.warnings {
         warn(warning);
     }
+    let mut histories = scan.histories;
+    // The config names the briefings: any path a history had counts, as for pathspecs.
+    if !config.paths.include.is_empty() || !config.paths.exclude.is_empty() {
+        histories.retain(|history| {
+            config.paths.selects(&history.document)
+                || history
+                    .revisions
+                    .iter()
+                    .any(|revision| config.paths.selects(&revision.origin.path))
+        });
+    }
     let histories = match args.identity {
-        Identity::Path => scan.histories,
-        Identity::Url => load::group_by_url(scan.histories, |revision| {
+        Identity::Path => histories,
+        Identity::Url => load::group_by_url(histories, |revision| {
             let bytes = archive.read(revision).ok()?;
             let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
             let front_matter = &parsed.briefing.front_matter;

@@ -25,6 +25,8 @@ pub struct Facts {
     pub new_exists: bool,
     /// The new revision has a `modified_time` key.
     pub new_has_modified_time: bool,
+    /// `modified_time` changed (not only cosmetically), was added or removed.
+    pub modified_time_moved: bool,
     /// The new body is one that an earlier revision of the history already had (set by
     /// the history walk): not new content, so never a stealth edit.
     pub returning: bool,

@@ -45,6 +45,9 @@ pub fn compare(old: &Briefing, new: &Briefing, options: &DiffOptions) -> Compari
         old_exists: exists(old),
         new_exists: exists(new),
         new_has_modified_time: new.front_matter.get("modified_time").is_some(),
+        modified_time_moved: metadata
+            .iter()
+            .any(|change| change.key == "modified_time" && !change.cosmetic),
         returning: false,
     };
     let mut comparison = Comparison {
@@ -88,6 +91,34 @@ pub fn findings_of(
         },
         config,
     )
+}
+
+/// The word-level ops between two texts (a front-matter value, say), as a body change's
+/// ops are built: lossless, cosmetic runs flagged.
+pub fn text_ops(old: &str, new: &str, config: &Config) -> Vec<WordOp> {
+    let classifier = classify::Classifier::new(config);
+    words::diff_tokens(&tokens::tokenize(old), &tokens::tokenize(new), &classifier).ops
+}
+
+/// The visible start of a text: its first `count` tokens that a reader sees (words and
+/// punctuation; markup and link targets left out), each followed by one space.
+pub fn visible_start(text: &str, count: usize) -> String {
+    let mut out = String::new();
+    for token in tokens::tokenize(text)
+        .iter()
+        .filter(|token| {
+            matches!(
+                token.kind,
+                tokens::TokenKind::Word | tokens::TokenKind::Punct | tokens::TokenKind::Url
+            )
+        })
+        .take(count)
+    {
+        out.push_str(token.core);
+        out.push(' ');
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// Totals over some body changes (kinds, words, links, flags), as a comparison's

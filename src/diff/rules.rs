@@ -51,7 +51,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
     // state it had before is not new content (see `flapping`).
     let facts = input.facts;
     let both_exist = facts.old_exists && facts.new_exists;
-    if input.summary.substantive && !modified_moved && both_exist && !facts.returning {
+    if input.summary.substantive && !facts.modified_time_moved && both_exist && !facts.returning {
         let first = input.body.iter().find(|change| !change.cosmetic);
         let why = if facts.new_has_modified_time {
             "modified_time unchanged"

@@ -9,6 +9,21 @@ use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
 use crate::model::MetaValue;
 
 /// Writes one comparison as a Markdown section.
+/// Writes a finding about a whole history (`flapping`).
+pub fn write_history_finding(
+    out: &mut impl Write,
+    document: &str,
+    finding: &crate::diff::Finding,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "#### `{}`\n\n- ⚠️ warning `{}`: {}\n",
+        escape(document),
+        finding.rule.as_str(),
+        escape(&finding.message)
+    )
+}
+
 pub fn write_comparison(
     out: &mut impl Write,
     pair: &Pair<'_>,
@@ -58,7 +73,7 @@ pub fn write_comparison(
     let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) =
         comparison.body.iter().partition(|change| change.cosmetic);
     for change in substantive {
-        write_body_change(out, pair, change)?;
+        write_body_change(out, change)?;
     }
     if !cosmetic.is_empty() && !ignore_cosmetic {
         writeln!(
@@ -68,7 +83,7 @@ pub fn write_comparison(
             if cosmetic.len() == 1 { "" } else { "s" }
         )?;
         for change in cosmetic {
-            write_body_change(out, pair, change)?;
+            write_body_change(out, change)?;
         }
         writeln!(out, "</details>\n")?;
     }
@@ -96,20 +111,8 @@ pub fn write_comparison(
     writeln!(out, "_{}_\n", escape(&digest(comparison)))
 }
 
-fn write_body_change(out: &mut impl Write, pair: &Pair<'_>, change: &BodyChange) -> io::Result<()> {
-    let line = change
-        .new
-        .first()
-        .and_then(|&index| pair.new_briefing.blocks.get(index))
-        .map(|block| format!("line {}", block.line))
-        .or_else(|| {
-            change
-                .old
-                .first()
-                .and_then(|&index| pair.old_briefing.blocks.get(index))
-                .map(|block| format!("old line {}", block.line))
-        })
-        .unwrap_or_default();
+fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()> {
+    let line = super::terminal::locate(change);
     let mut heading = format!(
         "**{line} · {} {}**",
         change.block.as_str(),
@@ -164,7 +167,7 @@ fn code(text: &str) -> String {
 
 /// Escapes what Markdown or a table cell would otherwise interpret, and shows control
 /// characters ([`visible`]).
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for ch in visible(text).chars() {
         if matches!(

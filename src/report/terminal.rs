@@ -15,8 +15,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::excerpt::elide;
 use super::{Pair, Role, Side, Styles, Visible, digest, format_shift, visible};
-use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
-use crate::model::{Block, Briefing};
+use crate::diff::{BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity};
+use crate::model::Block;
 
 /// How the terminal report looks.
 #[derive(Debug, Clone, Copy)]
@@ -102,29 +102,14 @@ pub fn write_comparison(
         let mut shown_context = BTreeSet::new();
         for change in body {
             write_context_before(out, pair, options, change, &changed_new, &mut shown_context)?;
-            write_body_change(out, pair, options, change)?;
+            write_body_change(out, options, change)?;
         }
     }
 
     if !comparison.findings.is_empty() {
         writeln!(out, "{}", styles.paint(Role::Heading, "findings"))?;
         for finding in &comparison.findings {
-            let role = match finding.severity {
-                Severity::Error => Role::Error,
-                _ => Role::Warning,
-            };
-            let at = finding
-                .line
-                .map(|line| format!("line {line}  "))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {:<8} {}  {}{}",
-                styles.paint(role, finding.severity.as_str()),
-                styles.paint(Role::Heading, finding.rule.as_str()),
-                styles.paint(Role::Meta, at),
-                Visible(&finding.message)
-            )?;
+            write_finding(out, styles, finding)?;
         }
     }
     writeln!(
@@ -134,6 +119,44 @@ pub fn write_comparison(
         Visible(digest(comparison))
     )?;
     Ok(())
+}
+
+/// Writes a finding about a whole history (`flapping`): the document, the revision it
+/// was seen at, the finding.
+pub fn write_history_finding(
+    out: &mut impl Write,
+    document: &str,
+    history: &crate::walk::HistoryFinding,
+    styles: &Styles,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {}",
+        styles.paint(Role::Heading, "──"),
+        styles.paint(Role::Document, document)
+    )?;
+    write_side(out, styles, "at", &history.side, &history.path)?;
+    writeln!(out, "{}", styles.paint(Role::Heading, "findings"))?;
+    write_finding(out, styles, &history.finding)
+}
+
+fn write_finding(out: &mut impl Write, styles: &Styles, finding: &Finding) -> io::Result<()> {
+    let role = match finding.severity {
+        Severity::Error => Role::Error,
+        _ => Role::Warning,
+    };
+    let at = finding
+        .line
+        .map(|line| format!("line {line}  "))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  {:<8} {}  {}{}",
+        styles.paint(role, finding.severity.as_str()),
+        styles.paint(Role::Heading, finding.rule.as_str()),
+        styles.paint(Role::Meta, at),
+        Visible(&finding.message)
+    )
 }
 
 /// `old 2022-06-14T20-00` — the revision alone when its path is the one in the heading,
@@ -241,7 +264,7 @@ fn write_context_before(
         if changed.contains(&index) || !shown.insert(index) {
             continue;
         }
-        if let Some(block) = pair.new_briefing.blocks.get(index) {
+        if let Some(block) = pair.view.block(index) {
             let line = format!(
                 "  · line {}  {}",
                 block.line,
@@ -276,7 +299,6 @@ fn one_line(block: &Block, width: usize) -> String {
 
 fn write_body_change(
     out: &mut impl Write,
-    pair: &Pair<'_>,
     options: &TerminalOptions,
     change: &BodyChange,
 ) -> io::Result<()> {
@@ -286,7 +308,7 @@ fn write_body_change(
         ChangeKind::Deleted => ("-", Role::Deleted),
         _ => ("~", Role::Heading),
     };
-    let line = locate(change, pair.old_briefing, pair.new_briefing);
+    let line = locate(change);
     let mut heading = format!(
         "{} {} {}",
         marker,
@@ -377,13 +399,11 @@ fn write_body_change(
 }
 
 /// `line 12` in the new revision, or `old line 12` for a block that only the old one has.
-fn locate(change: &BodyChange, old: &Briefing, new: &Briefing) -> String {
-    if let Some(block) = change.new.first().and_then(|&index| new.blocks.get(index)) {
-        format!("line {}", block.line)
-    } else if let Some(block) = change.old.first().and_then(|&index| old.blocks.get(index)) {
-        format!("old line {}", block.line)
-    } else {
-        "line ?".to_string()
+pub(super) fn locate(change: &BodyChange) -> String {
+    match (change.new_line, change.old_line) {
+        (Some(line), _) => format!("line {line}"),
+        (None, Some(line)) => format!("old line {line}"),
+        (None, None) => "line ?".to_string(),
     }
 }
 

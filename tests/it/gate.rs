@@ -260,6 +260,10 @@ fn real_archive_audit_compares_every_modification() {
             summary = Some(value);
             continue;
         }
+        // A history that keeps returning to earlier bodies has one finding of its own.
+        if value["type"] == "finding" && value["rule"] == "flapping" {
+            continue;
+        }
         assert_eq!(value["type"], "comparison", "{line}");
         let revision = value["new"]["revision"].as_str().unwrap().to_string();
         let path = value["document"].as_str().unwrap().to_string();
