@@ -140,6 +140,45 @@ enum Place {
     Link,
     /// Body text.
     Text,
+    /// Where a cosmetic change is: the kinds of characters it swapped ([`COSMETIC_SPACING`]
+    /// and the rest, or-ed).
+    Cosmetic(u8),
+}
+
+/// Kinds of characters a cosmetic change swaps, for its description.
+const COSMETIC_SPACING: u8 = 1;
+const COSMETIC_NBSP: u8 = 2;
+const COSMETIC_INVISIBLE: u8 = 4;
+const COSMETIC_TYPOGRAPHY: u8 = 8;
+const COSMETIC_OTHER: u8 = 16;
+
+/// The kinds of characters that differ between two texts that differ only cosmetically.
+fn cosmetic_classes(old: &str, new: &str) -> u8 {
+    let mut balance: HashMap<char, i64> = HashMap::new();
+    for c in old.chars() {
+        *balance.entry(c).or_default() += 1;
+    }
+    for c in new.chars() {
+        *balance.entry(c).or_default() -= 1;
+    }
+    let mut classes = 0;
+    for (c, count) in balance {
+        if count == 0 {
+            continue;
+        }
+        classes |= match c {
+            '\u{a0}' => COSMETIC_NBSP,
+            c if c.is_whitespace() => COSMETIC_SPACING,
+            '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}' => {
+                COSMETIC_INVISIBLE
+            }
+            '\'' | '’' | '‘' | '"' | '“' | '”' | '-' | '—' | '.' | '…' => {
+                COSMETIC_TYPOGRAPHY
+            }
+            _ => COSMETIC_OTHER,
+        };
+    }
+    classes
 }
 
 /// Which change of a comparison an atom came from.
@@ -196,9 +235,13 @@ fn meta_atoms(change: &MetaChange, config: &Config, emit: &mut dyn FnMut(Atom, P
     match (&change.old, &change.new) {
         (Some(MetaValue::Time(_)), Some(MetaValue::Time(_))) => match change.shift_seconds {
             Some(seconds) if seconds != 0 => emit(Atom::Shift { key, seconds }, Place::Key),
-            _ => emit(Atom::Cosmetic { key }, Place::Key),
+            _ => emit(Atom::Cosmetic { key }, Place::Cosmetic(COSMETIC_OTHER)),
         },
-        _ if change.cosmetic => emit(Atom::Cosmetic { key }, Place::Key),
+        (Some(old), Some(new)) if change.cosmetic => {
+            let classes = cosmetic_classes(old.display_text(), new.display_text());
+            emit(Atom::Cosmetic { key }, Place::Cosmetic(classes));
+        }
+        _ if change.cosmetic => emit(Atom::Cosmetic { key }, Place::Cosmetic(COSMETIC_OTHER)),
         (old, new) => {
             let text = |value: &Option<MetaValue>| {
                 value
@@ -347,13 +390,14 @@ struct AtomTally {
     atom: Atom,
     /// Comparisons that have it.
     count: usize,
-    /// Where it was seen, and how often.
+    /// Where it was seen, and in how many comparisons.
     places: BTreeMap<Place, usize>,
 }
 
 impl Tally {
     fn add(&mut self, atoms: &[(Atom, Place, ChangeRef)]) {
         let mut ids: Vec<u32> = Vec::with_capacity(atoms.len());
+        let mut placed: Vec<(u32, &Place)> = Vec::with_capacity(atoms.len());
         for (atom, place, _) in atoms {
             let next = u32::try_from(self.atoms.len()).unwrap_or(u32::MAX);
             let id = *self.ids.entry(atom.clone()).or_insert_with(|| {
@@ -367,7 +411,11 @@ impl Tally {
             let Some(tally) = self.atoms.get_mut(id as usize) else {
                 continue;
             };
-            *tally.places.entry(place.clone()).or_default() += 1;
+            // Counted once per comparison, and once per place in it.
+            if !placed.contains(&(id, place)) {
+                placed.push((id, place));
+                *tally.places.entry(place.clone()).or_default() += 1;
+            }
             if !ids.contains(&id) {
                 ids.push(id);
                 tally.count += 1;
@@ -462,11 +510,29 @@ impl Tally {
             .collect()
     }
 
-    /// The group's atoms in words, most frequent first, at most three.
+    /// The group's atoms in words, most frequent first, at most three; key renames
+    /// together (`front matter keys category → tags, permalink → source_url`).
     fn describe(&self, ids: &[u32]) -> String {
         let mut atoms: Vec<&AtomTally> = ids.iter().map(|&id| &self.atoms[id as usize]).collect();
         atoms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.atom.cmp(&b.atom)));
         let mut parts: Vec<String> = atoms.iter().take(3).map(|atom| describe(atom)).collect();
+        let renames: Vec<usize> = (0..parts.len())
+            .filter(|&index| {
+                parts[index].starts_with("front matter key ")
+                    && matches!(atoms[index].atom, Atom::Replace { .. })
+            })
+            .collect();
+        if renames.len() > 1 {
+            let joined: Vec<String> = renames
+                .iter()
+                .map(|&index| parts[index]["front matter key ".len()..].to_string())
+                .collect();
+            let first = renames[0];
+            parts[first] = format!("front matter keys {}", joined.join(", "));
+            for &index in renames[1..].iter().rev() {
+                parts.remove(index);
+            }
+        }
         if atoms.len() > 3 {
             parts.push(format!("{} more changes", atoms.len() - 3));
         }
@@ -481,39 +547,79 @@ const MAX_ATOMS_PAIRED: usize = 8;
 /// One atom in words, with where it was seen: `front matter key category → tags`,
 /// `links and source_url: www.whitehouse.gov → bidenwhitehouse.archives.gov`.
 fn describe(tally: &AtomTally) -> String {
-    let places = || {
-        let mut names: Vec<String> = Vec::new();
-        for place in tally.places.keys() {
-            let name = match place {
-                Place::Key => "front matter key".to_string(),
-                Place::Value(key) => key.clone(),
-                Place::Link => "links".to_string(),
-                Place::Text => "text".to_string(),
-            };
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        match names.as_slice() {
-            [] => String::new(),
-            [one] => one.clone(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        }
+    // The place it was seen most names it; the others follow in parentheses.
+    let mut places: Vec<(&Place, usize)> = tally
+        .places
+        .iter()
+        .filter(|(place, _)| !matches!(place, Place::Cosmetic(_)))
+        .map(|(place, count)| (place, *count))
+        .collect();
+    places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let name = |place: &Place| match place {
+        Place::Key => "front matter key".to_string(),
+        Place::Value(key) => key.clone(),
+        Place::Link => "links".to_string(),
+        Place::Text => "text".to_string(),
+        Place::Cosmetic(_) => String::new(),
     };
     match &tally.atom {
         Atom::Replace { old, new } => {
-            let only_key = tally.places.keys().all(|place| *place == Place::Key);
-            let (old, new) = if only_key || tally.places.contains_key(&Place::Key) {
-                (old.shown.clone(), new.shown.clone())
-            } else {
-                (old.show(), new.show())
+            let (main, rest) = match places.split_first() {
+                Some((main, rest)) => (main.0.clone(), rest),
+                None => (Place::Text, &[][..]),
             };
-            match places().as_str() {
-                "front matter key" => format!("front matter key {old} → {new}"),
-                places => format!("{places}: {old} → {new}"),
+            let quoted = !matches!(main, Place::Key | Place::Value(_) | Place::Link);
+            let (old, new) = if quoted {
+                (old.show(), new.show())
+            } else {
+                (old.shown.clone(), new.shown.clone())
+            };
+            let mut out = match &main {
+                Place::Key => format!("front matter key {old} → {new}"),
+                place => format!("{}: {old} → {new}", name(place)),
+            };
+            if !rest.is_empty() {
+                let also: Vec<String> = rest
+                    .iter()
+                    .map(|(place, count)| {
+                        let place = match place {
+                            Place::Text => "the text".to_string(),
+                            place => name(place),
+                        };
+                        format!(
+                            "{place} of {count} briefing{}",
+                            if *count == 1 { "" } else { "s" }
+                        )
+                    })
+                    .collect();
+                out.push_str(&format!(" (also in {})", also.join(", ")));
             }
+            out
         }
-        Atom::Cosmetic { key } => format!("{key}: cosmetic (spacing, typography)"),
+        Atom::Cosmetic { key } => {
+            let classes = tally.places.keys().fold(0, |classes, place| match place {
+                Place::Cosmetic(bits) => classes | bits,
+                _ => classes,
+            });
+            let mut kinds = Vec::new();
+            if classes & (COSMETIC_NBSP | COSMETIC_SPACING) == COSMETIC_NBSP | COSMETIC_SPACING
+                || classes & COSMETIC_NBSP != 0
+            {
+                kinds.push("spaces ↔ NBSP");
+            } else if classes & COSMETIC_SPACING != 0 {
+                kinds.push("spacing");
+            }
+            if classes & COSMETIC_INVISIBLE != 0 {
+                kinds.push("invisible characters");
+            }
+            if classes & COSMETIC_TYPOGRAPHY != 0 {
+                kinds.push("typography");
+            }
+            if classes & COSMETIC_OTHER != 0 || kinds.is_empty() {
+                kinds.push("other cosmetic changes");
+            }
+            format!("{key}: {} (cosmetic)", kinds.join(", "))
+        }
         Atom::Shift { key, seconds } => {
             let sign = if *seconds < 0 { "-" } else { "+" };
             format!("{key} {sign}{}", crate::diff::format_duration(*seconds))

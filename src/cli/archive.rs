@@ -28,7 +28,7 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
     let opened = source::open(
         &source,
         &args.source_args,
-        cli.config.as_deref(),
+        cli,
         args.range.clone(),
         args.paths.clone(),
     )?;
@@ -176,13 +176,7 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         Identity::Path => vec![args.document.clone()],
         Identity::Url => Vec::new(),
     };
-    let mut opened = source::open(
-        &source,
-        &args.source_args,
-        cli.config.as_deref(),
-        None,
-        pathspecs,
-    )?;
+    let mut opened = source::open(&source, &args.source_args, cli, None, pathspecs)?;
     let wanted = match args.source_args.identity {
         Identity::Path => args.document.trim_start_matches("./").to_string(),
         Identity::Url => url_identity(&args.document),
@@ -226,7 +220,7 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
     let opened = source::open(
         &args.source,
         &args.source_args,
-        cli.config.as_deref(),
+        cli,
         args.range.clone(),
         args.paths.clone(),
     )?;
@@ -443,7 +437,7 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
         let mut opened = source::open(
             &args.source,
             &args.source_args,
-            cli.config.as_deref(),
+            cli,
             range,
             args.paths.clone(),
         )?;
@@ -459,7 +453,7 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
     let mut opened = source::open(
         &args.source,
         &args.source_args,
-        cli.config.as_deref(),
+        cli,
         None,
         args.paths.clone(),
     )?;

@@ -38,6 +38,13 @@ pub struct Cli {
     /// Config file (default: `.briefdiff.yaml` at the archive root or beside the inputs)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Built-in site profile (host aliases, site chrome): `auto` applies the one whose
+    /// site the briefings' source_url names when there is no config file; `none` turns
+    /// profiles off
+    #[arg(long, global = true, value_name = "NAME", default_value = "auto",
+          value_parser = clap::builder::PossibleValuesParser::new(super::profile::choices()))]
+    pub profile: String,
 }
 
 #[derive(Debug, Subcommand)]

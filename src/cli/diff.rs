@@ -15,7 +15,21 @@ use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let config = load_config(cli.config.as_deref(), &args.new)?;
+    let (config, from_file) = load_config(cli.config.as_deref(), &args.new)?;
+    let config = super::profile::choose(config, from_file, &cli.profile, || {
+        [&args.old, &args.new]
+            .iter()
+            .filter(|path| path.is_file())
+            .filter_map(|path| read_briefing(path).ok())
+            .filter_map(|parsed| {
+                let front_matter = &parsed.briefing.front_matter;
+                front_matter
+                    .get("source_url")
+                    .or_else(|| front_matter.get("permalink"))
+                    .map(|value| value.display_text().to_string())
+            })
+            .collect()
+    })?;
     if args.old.as_os_str() == STDIN && args.new.as_os_str() == STDIN {
         anyhow::bail!("standard input (`-`) can be only one side of a diff");
     }
@@ -192,10 +206,10 @@ fn layout(report: &ReportArgs, width: usize) -> Layout {
 }
 
 /// The `--config` file, else `.briefdiff.yaml` in `near` (or beside it when it is a file),
-/// else the built-in defaults.
-pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<Config> {
+/// else the built-in defaults; true when it was read from a file.
+pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<(Config, bool)> {
     if let Some(path) = explicit {
-        return Ok(Config::from_file(path)?);
+        return Ok((Config::from_file(path)?, true));
     }
     let folder: PathBuf = if near.is_dir() {
         near.to_path_buf()
@@ -204,8 +218,8 @@ pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<Confi
     };
     let candidate = folder.join(DEFAULT_CONFIG_FILE);
     if candidate.is_file() {
-        Ok(Config::from_file(&candidate)?)
+        Ok((Config::from_file(&candidate)?, true))
     } else {
-        Ok(Config::default())
+        Ok((Config::default(), false))
     }
 }

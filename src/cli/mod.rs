@@ -10,6 +10,7 @@ mod diff;
 mod git_diff;
 mod man;
 mod parse;
+mod profile;
 mod progress;
 mod source;
 

@@ -103,7 +103,7 @@ fn source_kind(args: &SourceArgs) -> SourceKind {
 pub fn open(
     source: &Path,
     args: &SourceArgs,
-    config_path: Option<&Path>,
+    cli: &super::Cli,
     range: Option<String>,
     pathspecs: Vec<String>,
 ) -> anyhow::Result<Opened> {
@@ -117,14 +117,14 @@ pub fn open(
         );
     }
     let archive = load::open(source, source_kind(args))?;
-    let config = match config_path {
-        Some(path) => Config::from_file(path)?,
+    let (config, from_file) = match cli.config.as_deref() {
+        Some(path) => (Config::from_file(path)?, true),
         None => {
             let candidate = source.join(DEFAULT_CONFIG_FILE);
             if candidate.is_file() {
-                Config::from_file(&candidate)?
+                (Config::from_file(&candidate)?, true)
             } else {
-                Config::default()
+                (Config::default(), false)
             }
         }
     };
@@ -140,6 +140,9 @@ pub fn open(
     for warning in &scan.warnings {
         warn(warning);
     }
+    let config = super::profile::choose(config, from_file, &cli.profile, || {
+        sample_urls(archive.as_ref(), &scan.histories)
+    })?;
     let mut histories = scan.histories;
     // The config names the briefings: any path a history had counts, as for pathspecs.
     if !config.paths.include.is_empty() || !config.paths.exclude.is_empty() {
@@ -173,6 +176,28 @@ pub fn open(
             .filter(|warning| warning.skipped)
             .count(),
     })
+}
+
+/// The `source_url`s of the latest revisions of a few histories: enough to tell whose
+/// site an archive is.
+fn sample_urls(archive: &dyn Archive, histories: &[History]) -> Vec<String> {
+    /// Histories looked at; each costs one blob read.
+    const SAMPLE: usize = 8;
+    histories
+        .iter()
+        .filter_map(|history| history.revisions.last())
+        .filter(|revision| !revision.is_absent())
+        .take(SAMPLE)
+        .filter_map(|revision| {
+            let bytes = archive.read(revision).ok()?;
+            let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
+            let front_matter = &parsed.briefing.front_matter;
+            front_matter
+                .get("source_url")
+                .or_else(|| front_matter.get("permalink"))
+                .map(|value| value.display_text().to_string())
+        })
+        .collect()
 }
 
 /// The default SOURCE: the current folder.

@@ -31,6 +31,8 @@ pub(crate) struct BodyDiff {
     pub changes: Vec<BodyChange>,
     /// Blocks left out by `ignore.paragraphs`, both sides.
     pub ignored: usize,
+    /// Blocks left out as site chrome, and blocks chrome text was cut from, both sides.
+    pub chrome: usize,
     /// The aligner's cost guard fired.
     pub bailout: bool,
 }
@@ -63,9 +65,9 @@ impl Prepared<'_> {
 /// Compares the bodies of two revisions.
 pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
     let classifier = Classifier::new(config);
-    let mut ignored = 0;
-    let old_all = prepare(&old.blocks, config, &mut ignored);
-    let new_all = prepare(&new.blocks, config, &mut ignored);
+    let mut left_out = LeftOut::default();
+    let old_all = prepare(&old.blocks, config, &mut left_out);
+    let new_all = prepare(&new.blocks, config, &mut left_out);
     // Most revision pairs change a block or two: the common head and tail are
     // unchanged by definition and need no keys, features or alignment.
     let prefix = old_all
@@ -157,9 +159,17 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
 
     BodyDiff {
         changes: keyed.into_iter().map(|(_, change)| change).collect(),
-        ignored,
+        ignored: left_out.ignored,
+        chrome: left_out.chrome,
         bailout: alignment.bailout,
     }
+}
+
+/// What the ignore and chrome rules left out, counted for the summary.
+#[derive(Debug, Default)]
+struct LeftOut {
+    ignored: usize,
+    chrome: usize,
 }
 
 /// A block of one side of a change, with its tokens.
@@ -187,6 +197,7 @@ fn pick<'p, 'a>(
 pub(crate) fn summarize(body: &BodyDiff) -> Summary {
     let mut summary = summarize_changes(&body.changes);
     summary.ignored = body.ignored;
+    summary.chrome = body.chrome;
     summary.bailout |= body.bailout;
     summary
 }
@@ -217,32 +228,38 @@ pub(crate) fn summarize_changes(changes: &[BodyChange]) -> Summary {
     summary
 }
 
-/// Applies the ignore rules to one side.
-fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec<Prepared<'a>> {
-    let rules = &config.ignore;
+/// Applies the ignore rules, then the chrome rules, to one side.
+fn prepare<'a>(blocks: &'a [Block], config: &Config, left_out: &mut LeftOut) -> Vec<Prepared<'a>> {
     let mut kept = Vec::with_capacity(blocks.len());
+    let any_paragraph_rule =
+        !config.ignore.paragraphs.is_empty() || !config.chrome.paragraphs.is_empty();
     for (index, block) in blocks.iter().enumerate() {
-        if !rules.paragraphs.is_empty() {
+        if any_paragraph_rule {
             let joined = block.source.replace('\n', " ");
-            if rules.paragraphs.iter().any(|rule| rule.is_match(&joined)) {
-                *ignored += 1;
+            if config
+                .ignore
+                .paragraphs
+                .iter()
+                .any(|rule| rule.is_match(&joined))
+            {
+                left_out.ignored += 1;
+                continue;
+            }
+            if config
+                .chrome
+                .paragraphs
+                .iter()
+                .any(|rule| rule.is_match(&joined))
+            {
+                left_out.chrome += 1;
                 continue;
             }
         }
         let mut text = Cow::Borrowed(block.text.as_str());
         let mut source = Cow::Borrowed(block.source.as_str());
-        for rule in &rules.text {
-            if rule.is_match(&text) {
-                let removed = rule.replace_all(&text, "");
-                text = Cow::Owned(collapse_whitespace(&removed));
-            }
-            if rule.is_match(&source) {
-                // Removing text leaves the spaces around it: trim them so that the
-                // removal alone does not count as a layout change.
-                let removed = rule.replace_all(&source, "");
-                let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
-                source = Cow::Owned(lines.join("\n").trim_end().to_string());
-            }
+        remove_text(&config.ignore.text, &mut text, &mut source);
+        if remove_text(&config.chrome.text, &mut text, &mut source) {
+            left_out.chrome += 1;
         }
         kept.push(Prepared {
             index,
@@ -252,6 +269,26 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
         });
     }
     kept
+}
+
+/// Removes what `rules` match from a block's text and source; true when anything was.
+fn remove_text(rules: &[regex::Regex], text: &mut Cow<'_, str>, source: &mut Cow<'_, str>) -> bool {
+    let mut removed_any = false;
+    for rule in rules {
+        if rule.is_match(text) {
+            let removed = rule.replace_all(text, "");
+            *text = Cow::Owned(collapse_whitespace(&removed));
+            removed_any = true;
+        }
+        if rule.is_match(source) {
+            // Removing text leaves the spaces around it: trim them so that the
+            // removal alone does not count as a layout change.
+            let removed = rule.replace_all(source, "");
+            let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
+            *source = Cow::Owned(lines.join("\n").trim_end().to_string());
+        }
+    }
+    removed_any
 }
 
 /// The aligner's key of a block: kind, speaker and cosmetically folded text.

@@ -1,6 +1,12 @@
-//! The `.briefdiff.yaml` config: rule severities, URL-host aliases and ignore rules.
+//! The `.briefdiff.yaml` config: rule severities, URL-host aliases, ignore rules, bulk
+//! events, which paths are briefings, and the built-in profile (`profile.rs`).
 //!
-//! This file only reads and validates the config; the differ applies it.
+//! This module only reads and validates settings; the engine applies them. Settings
+//! own their types (rule ids, severities) and never import the engine.
+
+mod profile;
+
+pub use profile::{PROFILES, Profile};
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -29,6 +35,11 @@ pub struct Config {
     pub bulk: BulkSettings,
     /// Which files of an archive are briefings.
     pub paths: PathRules,
+    /// Site chrome (breadcrumbs, embed fallbacks) left out of comparisons like ignore
+    /// rules, but counted in `summary.chrome`: what a profile knows about its site.
+    pub chrome: IgnoreRules,
+    /// The built-in profile in use, by name.
+    pub profile: Option<&'static str>,
 }
 
 /// When a change one revision makes to many briefings is one bulk event.
@@ -268,13 +279,31 @@ impl Config {
             min_briefings: raw.bulk.min_briefings.unwrap_or(DEFAULT_BULK_MIN_BRIEFINGS),
         };
 
-        Ok(Config {
+        let mut config = Config {
             rules,
             hosts: raw.hosts,
             ignore,
             bulk,
             paths,
-        })
+            ..Config::default()
+        };
+        match raw.profile.as_deref() {
+            None | Some("none") => {}
+            Some(name) => match Profile::named(name) {
+                Some(profile) => profile.apply(&mut config),
+                None => {
+                    let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+                    return Err(invalid(
+                        "profile",
+                        format!(
+                            "no built-in profile of that name; profiles are {}, or none",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            },
+        }
+        Ok(config)
     }
 }
 
@@ -387,6 +416,8 @@ struct RawConfig {
     bulk: RawBulk,
     #[serde(default)]
     paths: RawPaths,
+    #[serde(default)]
+    profile: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
