@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::diff::{RuleId, Severity};
 use crate::parse::{MAX_FLOW_DEPTH, too_deep_flow_line};
+use crate::untrusted_file::{OpenError, open_regular};
 
 /// The file name looked up at the archive root (or beside the inputs) by default.
 pub const DEFAULT_CONFIG_FILE: &str = ".briefdiff.yaml";
@@ -57,17 +58,53 @@ impl Config {
             .map_or(host, String::as_str)
     }
 
-    /// Reads and validates a config file.
+    /// Reads and validates a config file the user named (`--config`); a symlink to it is
+    /// followed.
     ///
     /// An archive's config is read as untrusted as its briefings: past
     /// [`MAX_CONFIG_BYTES`], or with flow collections nested past serde_yaml's limit
     /// (which libyaml would first scan in quadratic time), it is refused.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let file = std::fs::File::open(path).map_err(|error| ConfigError::Read {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        })?;
+        Config::from_reader(file, path)
+    }
+
+    /// The config an archive carries: [`DEFAULT_CONFIG_FILE`] in `folder` (the archive
+    /// root, or the folder of the new side of `diff`), or the defaults when there is none.
+    ///
+    /// The archive controls that file, so it is never read through a symlink (an archive,
+    /// or a pull request checked in CI, could point it at any file the reader can open
+    /// and have its content quoted back in an error): a symlink is an error, and so is a
+    /// FIFO or device in its place. A folder of that name is not a config.
+    pub fn from_archive(folder: &Path) -> Result<Config, ConfigError> {
+        let path = folder.join(DEFAULT_CONFIG_FILE);
+        match std::fs::symlink_metadata(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Ok(metadata) if metadata.is_dir() => return Ok(Config::default()),
+            _ => {}
+        }
+        // The open itself refuses a symlink, so one swapped in after the check above is
+        // refused too.
+        match open_regular(&path) {
+            Ok((file, _)) => Config::from_reader(file, &path),
+            Err(OpenError::Symlink) => Err(ConfigError::Symlink { path }),
+            Err(error) => Err(ConfigError::Read {
+                path,
+                message: error.to_string(),
+            }),
+        }
+    }
+
+    fn from_reader(file: impl Read, path: &Path) -> Result<Config, ConfigError> {
         let read_error = |message: String| ConfigError::Read {
             path: path.to_path_buf(),
             message,
         };
-        let file = std::fs::File::open(path).map_err(|error| read_error(error.to_string()))?;
         let mut bytes = Vec::new();
         file.take(MAX_CONFIG_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
@@ -100,13 +137,15 @@ impl Config {
             return Err(ConfigError::Yaml {
                 path: path.to_path_buf(),
                 line: Some(line),
+                column: None,
                 message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
             });
         }
         let raw: RawConfig = serde_yaml::from_str(text).map_err(|error| ConfigError::Yaml {
             path: path.to_path_buf(),
             line: error.location().map(|location| location.line()),
-            message: error.to_string(),
+            column: error.location().map(|location| location.column()),
+            message: yaml_reason(&error.to_string()),
         })?;
 
         let mut rules = BTreeMap::new();
@@ -116,7 +155,7 @@ impl Config {
             let severity = Severity::from_name(&severity).ok_or_else(|| {
                 invalid(
                     &format!("rules.{name}"),
-                    format!("severity `{severity}` is not one of error, warning, off"),
+                    "the severity is not one of error, warning, off".to_string(),
                 )
             })?;
             rules.insert(rule, severity);
@@ -137,7 +176,7 @@ impl Config {
                 .enumerate()
                 .map(|(index, pattern)| {
                     Regex::new(pattern).map_err(|error| {
-                        invalid(&format!("ignore.{section}[{index}]"), error.to_string())
+                        invalid(&format!("ignore.{section}[{index}]"), regex_reason(&error))
                     })
                 })
                 .collect()
@@ -152,6 +191,82 @@ impl Config {
             hosts: raw.hosts,
             ignore,
         })
+    }
+}
+
+/// The longest key quoted back in an error; keys are the config's own words, values are
+/// never quoted.
+const MAX_QUOTED_KEY_CHARS: usize = 64;
+
+/// serde_yaml's message reduced to a reason that quotes no value from the file.
+///
+/// serde's messages quote the offending scalar (`invalid type: string "…"`), and a
+/// config reached through a link or a hostile `--config` can be any file: an error must
+/// not print it back. Keys (serde_yaml's path, an unknown field) are kept, cut to
+/// [`MAX_QUOTED_KEY_CHARS`]; the location is reported apart, as line and column.
+fn yaml_reason(message: &str) -> String {
+    // libyaml's own problems are fixed phrases; serde_yaml appends the location.
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let message = message.split(", while ").next().unwrap_or(message);
+    let (key_path, reason) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (Some(path), rest),
+        _ => (None, message),
+    };
+    let quoted = |key: &str| {
+        let cut: String = key.chars().take(MAX_QUOTED_KEY_CHARS).collect();
+        if cut.len() < key.len() {
+            format!("{cut}…")
+        } else {
+            cut
+        }
+    };
+    let reason = if let Some(rest) = reason.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let expected = rest.split_once(", expected ").map(|(_, expected)| expected);
+        match expected {
+            Some(expected) => format!("unknown key `{}`, expected {expected}", quoted(key)),
+            None => format!("unknown key `{}`", quoted(key)),
+        }
+    } else if reason.starts_with("invalid type: ")
+        || reason.starts_with("invalid value: ")
+        || reason.starts_with("invalid length ")
+    {
+        // What was found quotes the value; what was expected names a type of ours.
+        match reason.split_once(", expected ") {
+            Some((_, expected)) => {
+                let expected = expected
+                    .replace("struct RawConfig", "a mapping of rules, hosts and ignore")
+                    .replace("struct RawIgnore", "a mapping of paragraphs and text");
+                format!("wrong type or value, expected {expected}")
+            }
+            None => "wrong type or value".to_string(),
+        }
+    } else if reason.starts_with("duplicate field `") {
+        reason.to_string()
+    } else if reason.contains(['"', '`', '\'']) {
+        "not a valid config".to_string()
+    } else {
+        reason.to_string()
+    };
+    match key_path {
+        Some(path) if path != "." => format!("`{}`: {reason}", quoted(path)),
+        _ => reason,
+    }
+}
+
+/// The regex crate's error without the pattern it quotes: its last line, the reason.
+fn regex_reason(error: &regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(message) => message
+            .lines()
+            .rev()
+            .find_map(|line| line.trim().strip_prefix("error: "))
+            .unwrap_or("invalid regex")
+            .to_string(),
+        regex::Error::CompiledTooBig(limit) => {
+            format!("the compiled regex is larger than the limit of {limit} bytes")
+        }
+        _ => "invalid regex".to_string(),
     }
 }
 
@@ -176,18 +291,37 @@ struct RawIgnore {
     text: Vec<String>,
 }
 
+impl ConfigError {
+    /// A next step for the user, where one helps (the binary prints it as `hint:`).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::Symlink { .. } => Some(
+                "replace the link with the file itself, or name the file with --config to \
+                 use it as given",
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// A config file that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     #[error("cannot read config {}: {message}", path.display())]
     Read { path: PathBuf, message: String },
-    #[error("{}{}: broken config: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// Not YAML, or not the config's shape. `message` is a reason that quotes no value
+    /// from the file (keys at most): the file may be anything a link points at.
+    #[error("{}{}{}: broken config: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default(), column.map(|c| format!(":{c}")).unwrap_or_default())]
     Yaml {
         path: PathBuf,
         line: Option<usize>,
+        column: Option<usize>,
         message: String,
     },
+    /// The archive's default config is a symlink: it is not followed.
+    #[error("{}: the config is a symlink; an archive's config is never read through one", path.display())]
+    Symlink { path: PathBuf },
     #[error("{}: `{key}`: {message}", path.display())]
     Invalid {
         path: PathBuf,
@@ -273,7 +407,8 @@ mod tests {
             error.to_string().contains("`rules.stealth-edit`"),
             "{error}"
         );
-        assert!(error.to_string().contains("fatal"), "{error}");
+        // The value is the file's content: it is not quoted back.
+        assert!(!error.to_string().contains("fatal"), "{error}");
     }
 
     #[test]
@@ -297,6 +432,64 @@ mod tests {
             matches!(error, ConfigError::Yaml { line: Some(_), .. }),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn yaml_errors_quote_keys_at_most_never_values() {
+        for (text, secret) in [
+            ("ghp_SECRET_TOKEN_123\n", "SECRET"),
+            ("rules: ghp_SECRET_TOKEN_123\n", "SECRET"),
+            ("rules:\n  stealth-edit: [ghp_SECRET]\n", "SECRET"),
+            ("hosts: [ghp_SECRET]\n", "SECRET"),
+            ("ignore:\n  text: \"ghp_SECRET\"\n", "SECRET"),
+            ("ignore:\n  text: ['(ghp_SECRET']\n", "SECRET"),
+            ("rules:\n  stealth-edit: 'ghp_SECRET\n", "SECRET"),
+            ("rules: [\"ghp_SECRET\"\n", "SECRET"),
+            ("rules: {a: b, c: \"ghp_SECRET\" d}\n", "SECRET"),
+        ] {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(!error.contains(secret), "{text:?} gave {error}");
+            assert!(error.starts_with(".briefdiff.yaml"), "{error}");
+        }
+        // The offending key is named, and located by line and column.
+        let error = parse("rules: {}\ntoken: 1\n").unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::Yaml {
+                line: Some(2),
+                column: Some(_),
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("unknown key `token`"), "{error}");
+        let error = parse("rules:\n  speaker-relabel: [x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`rules.speaker-relabel`: wrong type or value, expected a string"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn archive_config_is_never_read_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Config::from_archive(dir.path()).unwrap().rules.is_empty());
+        let secret = dir.path().join("token.txt");
+        std::fs::write(&secret, "ghp_SECRET\n").unwrap();
+        let link = dir.path().join(DEFAULT_CONFIG_FILE);
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let error = Config::from_archive(dir.path()).unwrap_err();
+        assert!(matches!(error, ConfigError::Symlink { .. }), "{error:?}");
+        assert!(!error.to_string().contains("SECRET"));
+        assert!(error.hint().is_some());
+        // Named explicitly, the link is followed (and the content still not quoted).
+        let error = Config::from_file(&link).unwrap_err().to_string();
+        assert!(!error.contains("SECRET"), "{error}");
+        std::fs::remove_file(&link).unwrap();
+        std::fs::write(&link, "rules:\n  speaker-relabel: off\n").unwrap();
+        let config = Config::from_archive(dir.path()).unwrap();
+        assert_eq!(config.severity(RuleId::SpeakerRelabel), Severity::Off);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::terminal::Layout;
@@ -194,10 +194,5 @@ pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<Confi
     } else {
         near.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let candidate = folder.join(DEFAULT_CONFIG_FILE);
-    if candidate.is_file() {
-        Ok(Config::from_file(&candidate)?)
-    } else {
-        Ok(Config::default())
-    }
+    Ok(Config::from_archive(&folder)?)
 }

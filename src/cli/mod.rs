@@ -108,6 +108,9 @@ fn report_error(error: &anyhow::Error) {
 fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     use briefdiff::parse::{ParseError, ParseErrorKind};
     for cause in error.chain() {
+        if let Some(config) = cause.downcast_ref::<briefdiff::config::ConfigError>() {
+            return config.hint();
+        }
         if let Some(load) = cause.downcast_ref::<briefdiff::load::LoadError>() {
             return load.hint();
         }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::load::{self, Archive, History, ScanOptions, SourceKind};
 use briefdiff::parse::parse_briefing;
 use clap::{Args, ValueEnum};
@@ -119,14 +119,7 @@ pub fn open(
     let archive = load::open(source, source_kind(args))?;
     let config = match config_path {
         Some(path) => Config::from_file(path)?,
-        None => {
-            let candidate = source.join(DEFAULT_CONFIG_FILE);
-            if candidate.is_file() {
-                Config::from_file(&candidate)?
-            } else {
-                Config::default()
-            }
-        }
+        None => Config::from_archive(source)?,
     };
     let options = ScanOptions {
         range,
