@@ -119,8 +119,11 @@ pub struct RevisionRef {
 enum Locator {
     /// A git blob id, 40 hex digits (kept as text so that only `git.rs` knows git2).
     Blob(String),
-    /// A file on disk.
+    /// A file on disk the user named: a symlink to it is followed.
     File(PathBuf),
+    /// A file found by listing a folder the archive controls: opened without following
+    /// a symlink or blocking on a FIFO, since it may have been swapped since the listing.
+    Listed(PathBuf),
     /// Nothing to read (see [`Change::Absent`]).
     Absent,
 }
@@ -134,6 +137,15 @@ impl RevisionRef {
             subject: None,
             change,
             locator: Locator::File(path.into()),
+        }
+    }
+
+    /// A file found by listing a snapshot or a folder: read only while it is a regular
+    /// file, never through a symlink.
+    pub(crate) fn listed(origin: Origin, path: impl Into<PathBuf>, change: Change) -> Self {
+        RevisionRef {
+            locator: Locator::Listed(path.into()),
+            ..RevisionRef::file(origin, PathBuf::new(), change)
         }
     }
 
@@ -158,7 +170,7 @@ impl RevisionRef {
     pub fn blob_id(&self) -> Option<&str> {
         match &self.locator {
             Locator::Blob(id) => Some(id),
-            Locator::File(_) | Locator::Absent => None,
+            Locator::File(_) | Locator::Listed(_) | Locator::Absent => None,
         }
     }
 }

@@ -1,0 +1,313 @@
+//! Archives built to break briefdiff, through the binary: a config that points outside
+//! the archive, files swapped while the walk runs, damaged git objects and graphs, names
+//! and URLs that collide, and output that cannot be written.
+//!
+//! Each run is guarded against hangs by a generous timeout; nothing here measures speed.
+//! Assertions are on exit codes, output and the counters the reports carry.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::support::{Repo, briefdiff, stderr_of, stdout_of};
+
+/// A hang guard, far above any honest run of a debug build.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// Runs the binary with `args`, guarded against hangs, and checks it did not panic.
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    run_in(None, args)
+}
+
+fn run_in(dir: Option<&Path>, args: &[&std::ffi::OsStr]) -> Output {
+    let mut command = briefdiff();
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let output = command.args(args).timeout(HANG_GUARD).output().unwrap();
+    assert_ended_cleanly(&output);
+    output
+}
+
+fn assert_ended_cleanly(output: &Output) {
+    let stderr = stderr_of(output);
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    assert!(
+        output.status.code().is_some(),
+        "killed (hang guard or signal): {stderr}"
+    );
+    assert_ne!(output.status.code(), Some(101), "panic exit: {stderr}");
+}
+
+fn os<S: AsRef<std::ffi::OsStr> + ?Sized>(value: &S) -> &std::ffi::OsStr {
+    value.as_ref()
+}
+
+/// A small briefing; `edit` goes into the answers.
+fn briefing(slug: &str, edit: &str) -> String {
+    briefing_at(
+        slug,
+        &format!("https://www.whitehouse.gov/briefing-room/{slug}/"),
+        edit,
+    )
+}
+
+/// A small briefing with the given `source_url`.
+fn briefing_at(slug: &str, url: &str, edit: &str) -> String {
+    format!(
+        "---\ndate: '2022-06-14'\nmodified_time: 2022-06-14 12:00:00-04:00\n\
+         title: Briefing {slug}\nsource_url: {url}\n---\n\n\
+         11:02 A.M. EDT\n\nMS. PSAKI:  Good afternoon. We are sending aid {edit}.\n\n\
+         Q    Thank you. When will it arrive?\n\n\
+         MS. PSAKI:  This week, {edit}, as planned.\n\nEND 11:30 A.M. EDT\n"
+    )
+}
+
+/// Writes `files` (relative path → text) under `root/snapshot` for each snapshot.
+fn snapshots(root: &Path, snapshots: &[(&str, &[(&str, String)])]) {
+    for (snapshot, files) in snapshots {
+        for (path, text) in *files {
+            let path = root.join(snapshot).join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    stdout_of(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn comparisons(output: &Output) -> Vec<serde_json::Value> {
+    json_lines(output)
+        .into_iter()
+        .filter(|line| line["type"] == "comparison")
+        .collect()
+}
+
+const SECRET: &str = "ghp_TOKEN_THAT_MUST_NOT_LEAK";
+
+/// A file outside the archive holding a secret on one line, as a CI runner has.
+fn secret_file(dir: &Path) -> PathBuf {
+    let path = dir.join("token");
+    fs::write(&path, format!("{SECRET}\n")).unwrap();
+    path
+}
+
+// ---------------------------------------------------------------------------------------
+// A config that points outside the archive
+
+#[test]
+fn a_symlinked_archive_config_is_refused_and_never_quoted() {
+    let mut repo = Repo::new();
+    repo.write("a.md", &briefing("a", "v1"));
+    repo.commit("v1");
+    repo.write("a.md", &briefing("a", "v2"));
+    repo.commit("v2");
+    let secret = secret_file(&repo.home);
+    std::os::unix::fs::symlink(&secret, repo.dir.join(".briefdiff.yaml")).unwrap();
+    for args in [
+        vec!["check", ".", "--format", "github"],
+        vec!["audit", "."],
+        vec!["log", "."],
+    ] {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(os).collect();
+        let output = run_in(Some(&repo.dir), &args);
+        let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+        assert_eq!(output.status.code(), Some(2), "{everything}");
+        assert!(!everything.contains(SECRET), "{everything}");
+        assert!(
+            stderr_of(&output).contains(".briefdiff.yaml: the config is a symlink"),
+            "{everything}"
+        );
+        assert!(stderr_of(&output).contains("hint: "), "{everything}");
+    }
+
+    // Snapshots, and `diff` of two folders, look beside the new side: refused there too.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    snapshots(
+        &root,
+        &[
+            ("2022-06-14", &[("a.md", briefing("a", "v1"))]),
+            ("2022-06-15", &[("a.md", briefing("a", "v2"))]),
+        ],
+    );
+    let secret = secret_file(dir.path());
+    std::os::unix::fs::symlink(&secret, root.join(".briefdiff.yaml")).unwrap();
+    std::os::unix::fs::symlink(&secret, root.join("2022-06-15/.briefdiff.yaml")).unwrap();
+    for output in [
+        run(&[os("audit"), root.as_os_str()]),
+        run(&[
+            os("diff"),
+            root.join("2022-06-14").as_os_str(),
+            root.join("2022-06-15").as_os_str(),
+        ]),
+    ] {
+        let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+        assert_eq!(output.status.code(), Some(2), "{everything}");
+        assert!(!everything.contains(SECRET), "{everything}");
+        assert!(
+            everything.contains("the config is a symlink"),
+            "{everything}"
+        );
+    }
+}
+
+#[test]
+fn an_explicit_config_is_followed_but_its_content_never_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    snapshots(
+        &root,
+        &[
+            ("2022-06-14", &[("a.md", briefing("a", "v1"))]),
+            ("2022-06-15", &[("a.md", briefing("a", "v2"))]),
+        ],
+    );
+    let secret = secret_file(dir.path());
+    let link = dir.path().join("config.yaml");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let output = run(&[
+        os("audit"),
+        root.as_os_str(),
+        os("--config"),
+        link.as_os_str(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("config.yaml:1:1: broken config"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(SECRET), "{stderr}");
+    // A value of the wrong kind is located, and not quoted either.
+    fs::write(
+        dir.path().join("typed.yaml"),
+        format!("rules:\n  stealth-edit: {SECRET}\nhosts: [[{SECRET}]]\n"),
+    )
+    .unwrap();
+    let output = run(&[
+        os("audit"),
+        root.as_os_str(),
+        os("--config"),
+        dir.path().join("typed.yaml").as_os_str(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`rules.stealth-edit`"), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Files swapped while the walk runs
+
+/// A snapshots folder whose first 80 briefings each fill a few dozen kilobytes of JSON,
+/// then `zz.md`: the walk (one job) cannot reach `zz.md` before the reader drains
+/// megabytes of output it has not yet read, whatever the machine's speed.
+fn snapshots_with_a_late_file(root: &Path) {
+    let long_edit = |version: &str| format!("{version} {}", "and more words ".repeat(400));
+    for (snapshot, version) in [("2022-06-14", "v1"), ("2022-06-15", "v2")] {
+        for index in 0..80 {
+            let path = root.join(snapshot).join(format!("h{index:03}.md"));
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, briefing("h", &long_edit(version))).unwrap();
+        }
+        let text = briefing("zz", version).repeat(if version == "v1" { 1 } else { 2 });
+        fs::write(root.join(snapshot).join("zz.md"), text).unwrap();
+    }
+}
+
+/// Runs `audit --format json --jobs 1 ROOT`, calls `swap` once the walk has begun and
+/// before it can have reached `zz.md`, then drains the output.
+fn audit_with_a_swap(root: &Path, swap: impl FnOnce()) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["audit", "--format", "json", "--jobs", "1"])
+        .arg(root)
+        .env("COLUMNS", "80")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    swap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).unwrap();
+        let _ = sender.send(rest);
+    });
+    let rest = receiver.recv_timeout(HANG_GUARD);
+    if rest.is_err() {
+        let _ = child.kill();
+    }
+    let rest = rest.expect("the walk hung after the swap");
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let mut bytes = first.to_vec();
+    bytes.extend(rest);
+    let output = Output {
+        status,
+        stdout: bytes,
+        stderr,
+    };
+    assert_ended_cleanly(&output);
+    output
+}
+
+#[test]
+fn a_file_swapped_for_a_symlink_after_the_listing_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    snapshots_with_a_late_file(&root);
+    let secret = dir.path().join("secret.md");
+    fs::write(&secret, briefing("secret", SECRET)).unwrap();
+    let target = root.join("2022-06-15/zz.md");
+    let output = audit_with_a_swap(&root, || {
+        fs::remove_file(&target).unwrap();
+        std::os::unix::fs::symlink(&secret, &target).unwrap();
+    });
+    let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(!everything.contains(SECRET), "the symlink was followed");
+    assert!(
+        everything.contains("2022-06-15:zz.md: is a symlink, not followed"),
+        "{}",
+        stderr_of(&output)
+    );
+    // Everything before it is reported.
+    assert_eq!(comparisons(&output).len(), 80);
+}
+
+#[test]
+fn a_file_swapped_for_a_fifo_after_the_listing_does_not_block_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    snapshots_with_a_late_file(&root);
+    let target = root.join("2022-06-15/zz.md");
+    let output = audit_with_a_swap(&root, || {
+        fs::remove_file(&target).unwrap();
+        let made = Command::new("mkfifo").arg(&target).status().unwrap();
+        assert!(made.success());
+    });
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+    assert!(
+        everything.contains("2022-06-15:zz.md: is not a regular file"),
+        "{everything}"
+    );
+    assert_eq!(comparisons(&output).len(), 80);
+}
