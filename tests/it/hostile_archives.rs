@@ -311,3 +311,92 @@ fn a_file_swapped_for_a_fifo_after_the_listing_does_not_block_the_walk() {
     );
     assert_eq!(comparisons(&output).len(), 80);
 }
+
+// ---------------------------------------------------------------------------------------
+// Output that cannot be written
+
+/// Snapshots with one edited briefing and a symlink that the walk warns about.
+fn snapshots_with_a_warning(root: &Path) {
+    snapshots(
+        root,
+        &[
+            ("2022-06-14", &[("a.md", briefing("a", "v1"))]),
+            ("2022-06-15", &[("a.md", briefing("a", "v2"))]),
+        ],
+    );
+    std::os::unix::fs::symlink("/etc/hostname", root.join("2022-06-15/link.md")).unwrap();
+}
+
+#[test]
+fn a_full_or_closed_stderr_never_loses_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    snapshots_with_a_warning(&root);
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .stderr(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a warning was lost, not the walk"
+    );
+    assert_eq!(comparisons(&output).len(), 1, "{}", stdout_of(&output));
+
+    // A reader of stderr that went away: the warning is lost, the report is not.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["audit", "--format", "json"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(stdout.contains("\"type\":\"comparison\""), "{stdout}");
+
+    // An error message that cannot be written still exits 2, not 101.
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["parse", "/nonexistent/briefing.md"])
+        .stderr(Stdio::from(full))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn help_that_cannot_be_written_is_an_error() {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .arg("--help")
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("error: cannot write the help to standard output"),
+        "{stderr}"
+    );
+}
