@@ -400,3 +400,27 @@ fn help_that_cannot_be_written_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_huge_columns_value_is_drawn_at_the_widest_layout() {
+    let archive = crate::support::demo_archive();
+    let mut widths = Vec::new();
+    for columns in ["200000", "18446744073709551615", "1000"] {
+        let output = briefdiff()
+            .env("COLUMNS", columns)
+            .args([os("audit"), archive.as_os_str()])
+            .timeout(HANG_GUARD)
+            .output()
+            .unwrap();
+        assert_ended_cleanly(&output);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let stdout = stdout_of(&output);
+        assert!(stdout.contains('│'), "side by side at {columns}:\n{stdout}");
+        widths.push(stdout.lines().map(str::len).max().unwrap());
+    }
+    // Clamped to 1,000 columns: all three draw alike.
+    assert!(
+        widths.windows(2).all(|pair| pair[0] == pair[1]),
+        "{widths:?}"
+    );
+}
