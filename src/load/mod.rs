@@ -15,6 +15,7 @@ mod error;
 mod folder;
 mod git;
 mod identity;
+mod loose;
 mod pair;
 mod path_name;
 mod snapshots;

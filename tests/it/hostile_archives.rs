@@ -424,3 +424,174 @@ fn a_huge_columns_value_is_drawn_at_the_widest_layout() {
         "{widths:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Damaged git objects and graphs
+
+/// `a.md` and `pb/b.md` edited in each of three commits; returns the commits.
+fn three_commits(repo: &mut Repo) -> Vec<String> {
+    let mut commits = Vec::new();
+    for version in ["v1", "v2", "v3"] {
+        repo.write("a.md", &briefing("a", version));
+        repo.write("pb/b.md", &briefing("b", version));
+        commits.push(repo.commit(&format!("commit {version}")));
+    }
+    commits
+}
+
+fn loose_object(repo: &Repo, id: &str) -> PathBuf {
+    let id = id.trim();
+    repo.dir.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+/// Cuts the loose object `id` in the middle of its zlib stream, as a crash would.
+fn truncate_loose_object(repo: &Repo, id: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = loose_object(repo, id);
+    let bytes = fs::read(&path).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+}
+
+#[test]
+fn a_truncated_loose_blob_is_skipped_with_commit_and_path() {
+    let mut repo = Repo::new();
+    let commits = three_commits(&mut repo);
+    truncate_loose_object(&repo, &repo.git(&["rev-parse", "HEAD~1:a.md"]));
+    let location = format!("{}:a.md", &commits[1][..9]);
+    for command in ["audit", "log", "history"] {
+        let mut args = vec![os(command)];
+        if command == "history" {
+            args.push(os("a.md"));
+        }
+        args.push(repo.dir.as_os_str());
+        let output = run(&args);
+        let everything = format!("{}{}", stdout_of(&output), stderr_of(&output));
+        assert_eq!(output.status.code(), Some(2), "{command}: {everything}");
+        assert!(
+            everything.contains(&location) && everything.contains("corrupt loose object"),
+            "{command}: {everything}"
+        );
+        if command != "history" {
+            assert!(stdout_of(&output).contains("pb/b.md"), "{everything}");
+        }
+    }
+}
+
+#[test]
+fn truncated_loose_trees_and_commits_are_skipped_with_the_commit() {
+    let mut repo = Repo::new();
+    let commits = three_commits(&mut repo);
+    truncate_loose_object(&repo, &repo.git(&["rev-parse", "HEAD~1:pb"]));
+    let output = run(&[os("audit"), repo.dir.as_os_str()]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:pb/: folder cannot be read", &commits[1][..9])),
+        "{stderr}"
+    );
+    // a.md's edits in the same commits are still compared.
+    assert!(
+        stdout_of(&output).contains("── a.md"),
+        "{}",
+        stdout_of(&output)
+    );
+
+    let mut repo = Repo::new();
+    let commits = three_commits(&mut repo);
+    truncate_loose_object(&repo, &repo.git(&["rev-parse", "HEAD~1^{tree}"]));
+    truncate_loose_object(&repo, &commits[0]);
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: commit cannot be read", &commits[0][..9])),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}: tree cannot be read", &commits[1][..9])),
+        "{stderr}"
+    );
+    assert!(stderr.contains("corrupt loose object"), "{stderr}");
+}
+
+/// Replaces the loose commit `id` with one that has the same tree, author and message
+/// but `parent` as its first parent: a damaged object, since its id no longer matches.
+fn rewrite_parent(repo: &Repo, id: &str, parent: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let raw = repo.git(&["cat-file", "commit", id]);
+    let mut lines: Vec<String> = raw
+        .lines()
+        .filter(|line| !line.starts_with("parent "))
+        .map(str::to_string)
+        .collect();
+    lines.insert(1, format!("parent {parent}"));
+    let body = format!("{}\n", lines.join("\n"));
+    let mut object = format!("commit {}\0", body.len()).into_bytes();
+    object.extend_from_slice(body.as_bytes());
+    let path = loose_object(repo, id);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::write(
+        &path,
+        miniz_oxide::deflate::compress_to_vec_zlib(&object, 6),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_cycle_in_the_commit_graph_is_walked_as_far_as_it_goes() {
+    for damage in ["grafts", "object"] {
+        let mut repo = Repo::new();
+        let commits = three_commits(&mut repo);
+        // The first commit names the last as its parent.
+        if damage == "grafts" {
+            fs::write(
+                repo.dir.join(".git/info/grafts"),
+                format!("{} {}\n", commits[0], commits[2]),
+            )
+            .unwrap();
+        } else {
+            rewrite_parent(&repo, &commits[0], &commits[2]);
+        }
+        let output = run(&[
+            os("audit"),
+            os("--format"),
+            os("json"),
+            repo.dir.as_os_str(),
+        ]);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{damage}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}: first parent {} is also a descendant: the commit graph has a cycle",
+                &commits[0][..9],
+                &commits[2][..9]
+            )),
+            "{damage}: {stderr}"
+        );
+        // Every commit is walked once, oldest first: two edits of each briefing.
+        let compared: Vec<(String, String)> = comparisons(&output)
+            .iter()
+            .map(|line| {
+                (
+                    line["old"]["revision"].as_str().unwrap().to_string(),
+                    line["new"]["revision"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let expected = [
+            (commits[0].clone(), commits[1].clone()),
+            (commits[1].clone(), commits[2].clone()),
+        ];
+        assert_eq!(
+            compared,
+            [&expected[..], &expected[..]].concat(),
+            "{damage}"
+        );
+    }
+}
