@@ -108,10 +108,24 @@ impl Archive for SnapshotArchive {
         let mut previous: BTreeSet<String> = BTreeSet::new();
         let mut escaped_noted: BTreeSet<Option<String>> = BTreeSet::new();
         for name in &names {
+            // One snapshot that cannot be listed is left out, not the whole archive: the
+            // next one is compared with the snapshot before it.
+            let listed = match folder::list(&self.root.join(name), Some(name)) {
+                Ok(listed) => listed,
+                Err(error) => {
+                    let message = match error {
+                        LoadError::Io { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    let message = format!("snapshot cannot be listed, skipped: {message}");
+                    warnings.push(LoadWarning::new(Some(name), None, message));
+                    continue;
+                }
+            };
             let Listing {
                 files,
                 warnings: listing_warnings,
-            } = folder::list(&self.root.join(name), Some(name))?;
+            } = listed;
             // A name shown escaped is worth one warning, not one for every snapshot.
             warnings.extend(
                 listing_warnings.into_iter().filter(|warning| {
