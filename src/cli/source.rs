@@ -37,7 +37,8 @@ pub struct SourceArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub until: Option<i64>,
 
-    /// Worker threads (default: one per core); output is the same for any value
+    /// Worker threads (default: one per core, at most 4 per core); output is the same for
+    /// any value
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
 }
@@ -145,6 +146,15 @@ pub fn open(
                 .map(|value| value.display_text().to_string())
         }),
     };
+    let jobs = briefdiff::walk::worker_threads(args.jobs, histories.len());
+    if args.jobs > jobs {
+        warn(format_args!(
+            "--jobs {}: more worker threads than help, using {jobs} (at most {} per core, \
+             and one per briefing)",
+            args.jobs,
+            briefdiff::walk::MAX_JOBS_PER_CORE
+        ));
+    }
     Ok(Opened {
         archive,
         histories,

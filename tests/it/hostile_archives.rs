@@ -689,3 +689,39 @@ fn an_unlistable_source_folder_is_named_as_such() {
     assert!(stderr.contains("folder cannot be listed"), "{stderr}");
     assert!(!stderr.contains("not a git repository"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Worker threads
+
+#[test]
+fn jobs_past_what_helps_are_capped_with_a_warning_and_the_same_output() {
+    let archive = crate::support::demo_archive();
+    let audit = |jobs: &str| {
+        run(&[
+            os("audit"),
+            os("--format"),
+            os("json"),
+            os("--jobs"),
+            os(jobs),
+            archive.as_os_str(),
+        ])
+    };
+    let one = audit("1");
+    let many = audit("5000");
+    assert_eq!(many.status.code(), Some(0), "{}", stderr_of(&many));
+    assert_eq!(one.stdout, many.stdout, "output depends on --jobs");
+    let stderr = stderr_of(&many);
+    // Four briefings: never more threads than that, whatever the machine.
+    assert!(
+        stderr.contains("--jobs 5000: more worker threads than help, using "),
+        "{stderr}"
+    );
+    let used: usize = stderr
+        .split("using ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap();
+    assert!((1..=4).contains(&used), "{stderr}");
+    assert!(stderr_of(&one).is_empty(), "{}", stderr_of(&one));
+}
