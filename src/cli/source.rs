@@ -136,15 +136,21 @@ pub fn open(
     }
     let histories = match args.identity {
         Identity::Path => scan.histories,
-        Identity::Url => load::group_by_url(scan.histories, |revision| {
-            let bytes = archive.read(revision).ok()?;
-            let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
-            let front_matter = &parsed.briefing.front_matter;
-            front_matter
-                .get("source_url")
-                .or_else(|| front_matter.get("permalink"))
-                .map(|value| value.display_text().to_string())
-        }),
+        Identity::Url => {
+            let grouped = load::group_by_url(scan.histories, |revision| {
+                let bytes = archive.read(revision).ok()?;
+                let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
+                let front_matter = &parsed.briefing.front_matter;
+                front_matter
+                    .get("source_url")
+                    .or_else(|| front_matter.get("permalink"))
+                    .map(|value| value.display_text().to_string())
+            });
+            for warning in &grouped.warnings {
+                warn(warning);
+            }
+            grouped.histories
+        }
     };
     let jobs = briefdiff::walk::worker_threads(args.jobs, histories.len());
     if args.jobs > jobs {

@@ -725,3 +725,100 @@ fn jobs_past_what_helps_are_capped_with_a_warning_and_the_same_output() {
     assert!((1..=4).contains(&used), "{stderr}");
     assert!(stderr_of(&one).is_empty(), "{}", stderr_of(&one));
 }
+
+// ---------------------------------------------------------------------------------------
+// Identities that collide
+
+#[test]
+fn match_url_keeps_empty_identities_and_live_duplicates_apart() {
+    let mut repo = Repo::new();
+    let empty_urls = [
+        ("e1.md", "\"\""),
+        ("e2.md", "https://www.whitehouse.gov/"),
+        ("e3.md", "/"),
+        ("e4.md", "https://[::1"),
+    ];
+    let same = "https://www.whitehouse.gov/briefing-room/press-briefings/2022/04/11/same/";
+    let moved = "https://www.whitehouse.gov/briefing-room/speeches-remarks/2022/04/11/same/";
+    for version in ["v1", "v2", "v3"] {
+        for (path, url) in empty_urls {
+            repo.write(path, &briefing_at(path, url, &format!("{path} {version}")));
+        }
+        repo.write(
+            "pb/same.md",
+            &briefing_at("same", same, &format!("pb {version}")),
+        );
+        repo.write(
+            "sr/same.md",
+            &briefing_at("same", moved, &format!("sr {version}")),
+        );
+        repo.commit(version);
+    }
+    let output = run(&[
+        os("audit"),
+        os("--match"),
+        os("url"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // Every comparison is between two revisions of one file.
+    let compared = comparisons(&output);
+    assert_eq!(compared.len(), 12, "{}", stdout_of(&output));
+    for comparison in &compared {
+        let old = comparison["old"]["label"].as_str().unwrap();
+        let new = comparison["new"]["label"].as_str().unwrap();
+        assert_eq!(
+            old.split_once(':').unwrap().1,
+            new.split_once(':').unwrap().1,
+            "{comparison}"
+        );
+        assert!(
+            comparison["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|finding| finding["rule"] != "modified-time-regressed")
+        );
+    }
+    for (path, _) in empty_urls {
+        assert!(
+            stderr.contains(&format!("warning: {path}: source_url `")),
+            "{path}: {stderr}"
+        );
+    }
+    assert!(
+        stderr.contains(
+            "pb/same.md and sr/same.md carry one URL (2022/04/11/same) in the same revisions: \
+             duplicates"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn match_url_still_follows_a_post_moved_away_from_its_old_place() {
+    let archive = crate::support::demo_archive();
+    let output = run(&[
+        os("audit"),
+        os("--match"),
+        os("url"),
+        os("--format"),
+        os("json"),
+        archive.as_os_str(),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("duplicates"), "{stderr}");
+    let moved: Vec<serde_json::Value> = comparisons(&output)
+        .into_iter()
+        .filter(|line| {
+            let old = line["old"]["label"].as_str().unwrap();
+            let new = line["new"]["label"].as_str().unwrap();
+            old.contains("statements-releases/") && new.contains("press-briefings/")
+        })
+        .collect();
+    assert_eq!(moved.len(), 1, "{}", stdout_of(&output));
+}
