@@ -10,7 +10,7 @@ use std::path::Path;
 
 use briefdiff::load::{
     Archive, Change, GitArchive, History, LoadError, RevisionRef, Scan, ScanOptions, SourceKind,
-    group_by_url, open, open_pair, url_identity,
+    group_by_url, open, open_pair,
 };
 use rayon::prelude::*;
 
