@@ -8,7 +8,6 @@
 //! nothing. Names starting with `.` (`.git`, editor files) and files not ending in `.md`
 //! are skipped silently.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -69,7 +68,7 @@ pub(crate) fn list(root: &Path, revision: Option<&str>) -> Result<Listing, LoadE
             };
             let raw_name = entry.file_name();
             let name = path_name::shown(raw_name.as_encoded_bytes());
-            let escaped = prefix_escaped || matches!(name, Cow::Owned(_));
+            let escaped = prefix_escaped || path_name::is_not_utf8(raw_name.as_encoded_bytes());
             if name.starts_with('.') {
                 continue;
             }

@@ -28,7 +28,6 @@
 //! The repository is opened read-only in effect: nothing here writes (no index, no
 //! refs, no lock files), and git environment variables are not read.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -827,9 +826,10 @@ impl Stamp<'_, '_> {
 fn side(file: &git2::DiffFile<'_>) -> Side {
     // git paths are bytes; an escaped name still reads the right blob (the locator is
     // the blob id, not the path).
-    let path = path_name::shown(file.path_bytes().unwrap_or_default());
+    let bytes = file.path_bytes().unwrap_or_default();
+    let path = path_name::shown(bytes);
     Side {
-        escaped: matches!(path, Cow::Owned(_)),
+        escaped: path_name::is_not_utf8(bytes),
         path: path.into_owned(),
         id: file.id(),
         mode: file.mode(),
@@ -1103,7 +1103,7 @@ impl Prefix<'_> {
     /// The path of `entry`, a sub-tree, under this prefix, and whether it is escaped.
     fn child(&self, entry: &TreeEntry<'_>) -> (String, bool) {
         let name = path_name::shown(entry.name_bytes());
-        let escaped = self.escaped || matches!(name, Cow::Owned(_));
+        let escaped = self.escaped || path_name::is_not_utf8(entry.name_bytes());
         (format!("{}{name}/", self.path), escaped)
     }
 }
@@ -1111,7 +1111,7 @@ impl Prefix<'_> {
 fn entry_side(entry: &TreeEntry<'_>, prefix: Prefix<'_>) -> Side {
     let name = path_name::shown(entry.name_bytes());
     Side {
-        escaped: prefix.escaped || matches!(name, Cow::Owned(_)),
+        escaped: prefix.escaped || path_name::is_not_utf8(entry.name_bytes()),
         path: format!("{}{name}", prefix.path),
         id: entry.id(),
         mode: mode(entry),

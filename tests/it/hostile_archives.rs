@@ -822,3 +822,76 @@ fn match_url_still_follows_a_post_moved_away_from_its_old_place() {
         .collect();
     assert_eq!(moved.len(), 1, "{}", stdout_of(&output));
 }
+
+#[test]
+fn a_literal_escape_in_a_name_never_merges_with_an_invalid_byte() {
+    use std::os::unix::ffi::OsStrExt;
+    let raw = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    let literal = r"caf\xE9.md";
+
+    // git: two files, each edited in its own commits, stay two histories.
+    let mut repo = Repo::new();
+    fs::write(repo.dir.join(raw), briefing("raw", "raw v1")).unwrap();
+    fs::write(repo.dir.join(literal), briefing("literal", "literal v1")).unwrap();
+    repo.commit("both");
+    fs::write(repo.dir.join(raw), briefing("raw", "raw v2")).unwrap();
+    repo.commit("raw edited");
+    fs::write(repo.dir.join(literal), briefing("literal", "literal v2")).unwrap();
+    repo.commit("literal edited");
+    let output = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        repo.dir.as_os_str(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let mut documents: Vec<String> = comparisons(&output)
+        .iter()
+        .map(|line| line["document"].as_str().unwrap().to_string())
+        .collect();
+    documents.sort();
+    assert_eq!(documents, [r"caf\\xE9.md", r"caf\xE9.md"]);
+    for comparison in comparisons(&output) {
+        let text = comparison.to_string();
+        let own = if comparison["document"] == r"caf\xE9.md" {
+            "raw"
+        } else {
+            "literal"
+        };
+        let other = if own == "raw" { "literal" } else { "raw" };
+        assert!(text.contains(own) && !text.contains(other), "{text}");
+    }
+
+    // Folders: the edit of either file is kept.
+    let dir = tempfile::tempdir().unwrap();
+    for (side, raw_text, literal_text) in [
+        ("old", "raw v1", "literal v1"),
+        ("new", "raw v2", "literal v1"),
+    ] {
+        let folder = dir.path().join(side);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join(raw), briefing("raw", raw_text)).unwrap();
+        fs::write(folder.join(literal), briefing("literal", literal_text)).unwrap();
+    }
+    let output = run(&[
+        os("diff"),
+        os("--exit-code"),
+        os("--format"),
+        os("json"),
+        dir.path().join("old").as_os_str(),
+        dir.path().join("new").as_os_str(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the edit was dropped: {}",
+        stdout_of(&output)
+    );
+    // The raw name's comparison carries the edit.
+    let stdout = stdout_of(&output);
+    assert!(
+        stdout.contains(r#""document":"caf\\xE9.md""#)
+            && stdout.contains(r#"{"op":"insert","text":"v2"}"#),
+        "{stdout}"
+    );
+}
