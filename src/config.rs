@@ -36,7 +36,87 @@ pub struct IgnoreRules {
     /// these is left out of the comparison and counted in `summary.ignored`.
     pub paragraphs: Vec<Regex>,
     /// Text matching any of these is removed from each block before comparison.
-    pub text: Vec<Regex>,
+    pub text: Vec<TextRule>,
+}
+
+/// The compiled size a config regex may take: 1 MiB (the regex crate's default is 10).
+/// Real rules are a phrase or a breadcrumb; a hostile one (`(a{1000}){1000}`) is refused
+/// instead of taking seconds and megabytes to build.
+pub const MAX_REGEX_BYTES: usize = 1 << 20;
+
+/// How far ahead of where it resumes an `ignore.text` search looks: 1 KiB. A match of up
+/// to half that (512 bytes) is always found as the regex finds it; a longer one may be
+/// found shorter or missed. Real rules match a phrase.
+pub const IGNORE_WINDOW_BYTES: usize = 1024;
+
+/// The matches one `ignore.text` rule removes from one block: 10,000. Past it the rule is
+/// not applied to the rest of the block, and the comparison counts the cut
+/// (`summary.ignore_cut`).
+pub const IGNORE_MAX_MATCHES: usize = 10_000;
+
+/// An `ignore.text` rule, applied with bounded work.
+///
+/// The config is untrusted, and the regex crate, linear for one search, is not for a
+/// search repeated from each match's end: with `a(?:a*b)?`, every search scans to the
+/// end of the text for a `b`, so removing the matches from a 200,000-letter paragraph
+/// took over two minutes (four times as long per doubling). Here each search looks at
+/// most [`IGNORE_WINDOW_BYTES`] ahead (look-around still sees the whole text) and a
+/// block gives up after [`IGNORE_MAX_MATCHES`], so one rule costs at most about a
+/// window per match plus twice the text.
+#[derive(Debug, Clone)]
+pub struct TextRule {
+    regex: regex_automata::meta::Regex,
+}
+
+impl TextRule {
+    /// `text` with this rule's matches removed, and whether the rule was cut short by
+    /// [`IGNORE_MAX_MATCHES`]. Borrowed when nothing matched.
+    pub fn remove<'a>(&self, text: &'a str) -> (std::borrow::Cow<'a, str>, bool) {
+        use regex_automata::Input;
+        let floor = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let mut kept = String::new();
+        let (mut last, mut pos, mut matches) = (0, 0, 0);
+        let mut cut = false;
+        while pos <= text.len() {
+            let end = floor(text.len().min(pos + IGNORE_WINDOW_BYTES));
+            let found = self.regex.search(&Input::new(text).span(pos..end));
+            let Some(found) = found else {
+                if end == text.len() {
+                    break;
+                }
+                // Half a window on: a match of up to half a window starting before the
+                // new position lay wholly inside this window, and was not there.
+                pos = floor(pos + IGNORE_WINDOW_BYTES / 2);
+                continue;
+            };
+            if found.is_empty() {
+                // Nothing to remove; step over one character.
+                pos = text[found.end()..]
+                    .chars()
+                    .next()
+                    .map_or(text.len() + 1, |ch| found.end() + ch.len_utf8());
+                continue;
+            }
+            matches += 1;
+            if matches > IGNORE_MAX_MATCHES {
+                cut = true;
+                break;
+            }
+            kept.push_str(&text[last..found.start()]);
+            last = found.end();
+            pos = found.end();
+        }
+        if last == 0 {
+            return (std::borrow::Cow::Borrowed(text), cut);
+        }
+        kept.push_str(&text[last..]);
+        (std::borrow::Cow::Owned(kept), cut)
+    }
 }
 
 impl Config {
@@ -170,21 +250,45 @@ impl Config {
             }
         }
 
-        let compile = |section: &str, patterns: Vec<String>| -> Result<Vec<Regex>, ConfigError> {
+        let compile = |section: &str, patterns: &[String]| -> Result<Vec<Regex>, ConfigError> {
             patterns
                 .iter()
                 .enumerate()
                 .map(|(index, pattern)| {
-                    Regex::new(pattern).map_err(|error| {
-                        invalid(&format!("ignore.{section}[{index}]"), regex_reason(&error))
-                    })
+                    regex::RegexBuilder::new(pattern)
+                        .size_limit(MAX_REGEX_BYTES)
+                        .build()
+                        .map_err(|error| {
+                            invalid(&format!("ignore.{section}[{index}]"), regex_reason(&error))
+                        })
                 })
                 .collect()
         };
-        let ignore = IgnoreRules {
-            paragraphs: compile("paragraphs", raw.ignore.paragraphs)?,
-            text: compile("text", raw.ignore.text)?,
-        };
+        let paragraphs = compile("paragraphs", &raw.ignore.paragraphs)?;
+        // Checked (and its errors worded) by the regex crate first; then built again for
+        // the windowed search.
+        compile("text", &raw.ignore.text)?;
+        let text = raw
+            .ignore
+            .text
+            .iter()
+            .enumerate()
+            .map(|(index, pattern)| {
+                regex_automata::meta::Regex::builder()
+                    .configure(
+                        regex_automata::meta::Config::new().nfa_size_limit(Some(MAX_REGEX_BYTES)),
+                    )
+                    .build(pattern)
+                    .map(|regex| TextRule { regex })
+                    .map_err(|_| {
+                        invalid(
+                            &format!("ignore.text[{index}]"),
+                            "invalid regex".to_string(),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ignore = IgnoreRules { paragraphs, text };
 
         Ok(Config {
             rules,
@@ -333,6 +437,7 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_yaml(text, Path::new(".briefdiff.yaml"))
@@ -490,6 +595,42 @@ mod tests {
         std::fs::write(&link, "rules:\n  speaker-relabel: off\n").unwrap();
         let config = Config::from_archive(dir.path()).unwrap();
         assert_eq!(config.severity(RuleId::SpeakerRelabel), Severity::Off);
+    }
+
+    #[test]
+    fn text_rules_remove_like_replace_all_and_stop_at_the_bound() {
+        let config =
+            parse("ignore:\n  text: ['Unable to execute JavaScript\\.', 'x*', '^Q']\n").unwrap();
+        let [javascript, empty, anchored] = &config.ignore.text[..] else {
+            panic!("three rules");
+        };
+        let text = "Hi. Unable to execute JavaScript. Bye. Unable to execute JavaScript.";
+        assert_eq!(javascript.remove(text).0, "Hi.  Bye. ");
+        assert!(matches!(javascript.remove("nothing").0, Cow::Borrowed(_)));
+        // Empty matches remove nothing; a non-empty one after them still goes.
+        assert_eq!(empty.remove("abxxc").0, "abc");
+        // Look-around sees the whole text, not the window.
+        let long = format!("Q {}Q", "a".repeat(3 * IGNORE_WINDOW_BYTES));
+        assert_eq!(anchored.remove(&long).0.len(), long.len() - 1);
+        // Matches far apart, past a window, are all found.
+        let sparse = format!("JS{}JS{}JS", "é".repeat(2000), "b".repeat(5000));
+        let js = parse("ignore:\n  text: ['JS']\n").unwrap();
+        let (removed, cut) = js.ignore.text[0].remove(&sparse);
+        assert_eq!((removed.len(), cut), (sparse.len() - 6, false));
+
+        // The quadratic case: bounded, and said to be cut.
+        let hostile = parse("ignore:\n  text: ['a(?:a*b)?']\n").unwrap();
+        let text = "a".repeat(200_000);
+        let (removed, cut) = hostile.ignore.text[0].remove(&text);
+        assert!(cut);
+        assert_eq!(removed.len(), 200_000 - IGNORE_MAX_MATCHES);
+    }
+
+    #[test]
+    fn huge_compiled_regexes_are_refused() {
+        let error = parse("ignore:\n  text: ['(a{1000}){1000}']\n").unwrap_err();
+        assert!(error.to_string().contains("`ignore.text[0]`"), "{error}");
+        assert!(!error.to_string().contains("a{1000}"), "{error}");
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub(crate) struct BodyDiff {
     pub changes: Vec<BodyChange>,
     /// Blocks left out by `ignore.paragraphs`, both sides.
     pub ignored: usize,
+    /// Blocks, both sides, where an `ignore.text` rule was cut short by its bound.
+    pub ignore_cut: usize,
     /// The aligner's cost guard fired.
     pub bailout: bool,
 }
@@ -62,9 +64,9 @@ impl Prepared<'_> {
 /// Compares the bodies of two revisions.
 pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
     let classifier = Classifier::new(config);
-    let mut ignored = 0;
-    let old_all = prepare(&old.blocks, config, &mut ignored);
-    let new_all = prepare(&new.blocks, config, &mut ignored);
+    let (mut ignored, mut ignore_cut) = (0, 0);
+    let old_all = prepare(&old.blocks, config, &mut ignored, &mut ignore_cut);
+    let new_all = prepare(&new.blocks, config, &mut ignored, &mut ignore_cut);
     // Most revision pairs change a block or two: the common head and tail are
     // unchanged by definition and need no keys, features or alignment.
     let prefix = old_all
@@ -151,6 +153,7 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
     BodyDiff {
         changes: keyed.into_iter().map(|(_, change)| change).collect(),
         ignored,
+        ignore_cut,
         bailout: alignment.bailout,
     }
 }
@@ -159,6 +162,7 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
 pub(crate) fn summarize(body: &BodyDiff) -> Summary {
     let mut summary = Summary {
         ignored: body.ignored,
+        ignore_cut: body.ignore_cut,
         bailout: body.bailout,
         body_changed: !body.changes.is_empty(),
         ..Summary::default()
@@ -183,7 +187,13 @@ pub(crate) fn summarize(body: &BodyDiff) -> Summary {
 }
 
 /// Applies the ignore rules to one side.
-fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec<Prepared<'a>> {
+/// `cut` counts the blocks where an `ignore.text` rule stopped at its bound.
+fn prepare<'a>(
+    blocks: &'a [Block],
+    config: &Config,
+    ignored: &mut usize,
+    cut: &mut usize,
+) -> Vec<Prepared<'a>> {
     let rules = &config.ignore;
     let mut kept = Vec::with_capacity(blocks.len());
     for (index, block) in blocks.iter().enumerate() {
@@ -196,19 +206,24 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
         }
         let mut text = Cow::Borrowed(block.text.as_str());
         let mut source = Cow::Borrowed(block.source.as_str());
+        let mut block_cut = false;
         for rule in &rules.text {
-            if rule.is_match(&text) {
-                let removed = rule.replace_all(&text, "");
+            // One bounded pass per rule and side (`config::TextRule`), never a search
+            // repeated from every position.
+            let (removed, text_cut) = rule.remove(&text);
+            if let Cow::Owned(removed) = removed {
                 text = Cow::Owned(collapse_whitespace(&removed));
             }
-            if rule.is_match(&source) {
+            let (removed, source_cut) = rule.remove(&source);
+            if let Cow::Owned(removed) = removed {
                 // Removing text leaves the spaces around it: trim them so that the
                 // removal alone does not count as a layout change.
-                let removed = rule.replace_all(&source, "");
                 let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
                 source = Cow::Owned(lines.join("\n").trim_end().to_string());
             }
+            block_cut |= text_cut || source_cut;
         }
+        *cut += usize::from(block_cut);
         kept.push(Prepared {
             index,
             block,

@@ -156,6 +156,9 @@ pub struct Summary {
     pub bailout: bool,
     /// Paragraphs left out by `ignore.paragraphs` rules, old and new sides added.
     pub ignored: usize,
+    /// Blocks, old and new sides added, where an `ignore.text` rule stopped at its bound
+    /// (`config::IGNORE_MAX_MATCHES`) and left the rest of the block as it was.
+    pub ignore_cut: usize,
 }
 
 /// A rule that fired on a comparison.

@@ -52,6 +52,9 @@ pub struct RunSummary {
     pub words_deleted: usize,
     pub words_inserted: usize,
     pub ignored: usize,
+    /// Blocks where an `ignore.text` rule was cut short; only shown when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignore_cut: usize,
     /// Files or revisions that could not be read or parsed.
     pub errors: usize,
     /// Located warnings (skipped objects, odd files).
@@ -76,6 +79,7 @@ impl RunSummary {
         self.words_deleted += comparison.summary.words_deleted;
         self.words_inserted += comparison.summary.words_inserted;
         self.ignored += comparison.summary.ignored;
+        self.ignore_cut += comparison.summary.ignore_cut;
     }
 
     /// Counts a finding raised outside a comparison (`parse-error`, `content-reverted`).
@@ -333,6 +337,10 @@ impl Serialize for SummaryWire<'_> {
             substantive: bool,
             bailout: bool,
             ignored: usize,
+            /// Only when an `ignore.text` rule was cut short, so that ordinary output
+            /// keeps its shape.
+            #[serde(skip_serializing_if = "is_zero")]
+            ignore_cut: usize,
         }
         let s = self.0;
         Wire {
@@ -349,6 +357,7 @@ impl Serialize for SummaryWire<'_> {
             substantive: s.substantive,
             bailout: s.bailout,
             ignored: s.ignored,
+            ignore_cut: s.ignore_cut,
         }
         .serialize(serializer)
     }
@@ -372,6 +381,11 @@ impl<'a> From<&'a Finding> for FindingWire<'a> {
             line: finding.line,
         }
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[cfg(test)]

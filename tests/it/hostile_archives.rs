@@ -895,3 +895,53 @@ fn a_literal_escape_in_a_name_never_merges_with_an_invalid_byte() {
         "{stdout}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// An untrusted config's regexes
+
+#[test]
+fn a_quadratic_ignore_rule_is_bounded_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    let paragraph = "a".repeat(200_000);
+    let with_paragraph = |edit: &str| format!("{}\n{paragraph}\n", briefing("a", edit));
+    snapshots(
+        &root,
+        &[
+            ("2022-06-14", &[("a.md", with_paragraph("v1"))]),
+            ("2022-06-15", &[("a.md", with_paragraph("v2"))]),
+        ],
+    );
+    fs::write(
+        root.join(".briefdiff.yaml"),
+        "ignore:\n  text: ['a(?:a*b)?']\n",
+    )
+    .unwrap();
+    let output = run(&[os("audit"), os("--format"), os("json"), root.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let lines = json_lines(&output);
+    let comparison = &lines[0];
+    // The paragraph on both sides: two blocks where the rule stopped at its bound.
+    assert_eq!(comparison["summary"]["ignore_cut"], 2, "{comparison}");
+    assert_eq!(lines.last().unwrap()["ignore_cut"], 2);
+
+    let output = run(&[os("log"), root.as_os_str()]);
+    assert!(
+        stdout_of(&output).contains("ignore.text rule cut short in 2 blocks"),
+        "{}",
+        stdout_of(&output)
+    );
+
+    // A rule that finds nothing to cut leaves the summary as it always was.
+    fs::write(
+        root.join(".briefdiff.yaml"),
+        "ignore:\n  text: ['JavaScript']\n",
+    )
+    .unwrap();
+    let output = run(&[os("audit"), os("--format"), os("json"), root.as_os_str()]);
+    assert!(
+        !stdout_of(&output).contains("ignore_cut"),
+        "{}",
+        stdout_of(&output)
+    );
+}
