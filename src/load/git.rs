@@ -91,6 +91,7 @@ impl GitArchive {
                 })?;
             Ok(match commit.parent_id(0) {
                 Ok(parent) => FirstParent::Commit(parent.to_string()),
+                Err(_) if names_a_parent(&commit) => FirstParent::Shallow,
                 Err(_) => FirstParent::Root,
             })
         })
@@ -175,6 +176,8 @@ pub enum FirstParent {
     Commit(String),
     /// The revision is a root commit: there is nothing before it.
     Root,
+    /// The revision names a parent that a shallow clone did not fetch.
+    Shallow,
     /// The revision is `HEAD` and the repository has no commits yet.
     Unborn,
 }
@@ -607,13 +610,7 @@ impl<'repo> Scanner<'repo> {
                 }
             }
         }
-        // libgit2 applies a shallow clone's grafts, so a boundary commit reports no
-        // parents; its raw header still names them.
-        let header = commit.raw_header_bytes();
-        let names_parent = header
-            .split(|&byte| byte == b'\n')
-            .any(|line| line.starts_with(b"parent "));
-        if names_parent {
+        if names_a_parent(commit) {
             self.warn(
                 commit_id,
                 None,
@@ -787,6 +784,15 @@ impl<'repo> Scanner<'repo> {
             warnings: self.warnings,
         }
     }
+}
+
+/// True when `commit`'s raw header names a parent. libgit2 applies a shallow clone's
+/// grafts, so a boundary commit reports no parents; its header still names them.
+fn names_a_parent(commit: &Commit<'_>) -> bool {
+    commit
+        .raw_header_bytes()
+        .split(|&byte| byte == b'\n')
+        .any(|line| line.starts_with(b"parent "))
 }
 
 /// Characters of a commit subject kept for reports.

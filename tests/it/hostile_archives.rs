@@ -945,3 +945,28 @@ fn a_quadratic_ignore_rule_is_bounded_and_reported() {
         stdout_of(&output)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Messages that must name the right cause
+
+#[test]
+fn check_in_a_depth_one_clone_says_shallow_clone_not_root_commit() {
+    let mut repo = Repo::new();
+    three_commits(&mut repo);
+    let url = format!("file://{}", repo.dir.display());
+    repo.git_in(
+        &repo.home,
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let shallow = repo.home.join("shallow");
+    let output = run(&[os("check"), shallow.as_os_str()]);
+    let stderr = stderr_of(&output);
+    // Nothing was checked, and the history the check needs is missing: incomplete.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is the boundary of a shallow clone"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("git fetch --deepen=1"), "{stderr}");
+    assert!(!stderr.contains("root commit"), "{stderr}");
+}
