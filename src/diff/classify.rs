@@ -48,7 +48,11 @@ impl<'c> Classifier<'c> {
                     "“" | "”" => keys.push(Cow::Borrowed("\"")),
                     "—" => keys.extend([Cow::Borrowed("-"), Cow::Borrowed("-")]),
                     "…" => keys.extend([".", ".", "."].map(Cow::Borrowed)),
-                    "\u{200b}" | "\u{200c}" | "\u{200d}" | "\u{2060}" | "\u{feff}" => {}
+                    // Zero-width characters typesetting inserts, and a soft hyphen (a
+                    // hyphenation hint): the reader sees the same text. Other invisible
+                    // characters (tag characters spelling a hidden sentence) are kept,
+                    // and so are a substantive change.
+                    "\u{ad}" | "\u{200b}" | "\u{200c}" | "\u{200d}" | "\u{2060}" | "\u{feff}" => {}
                     other => keys.push(Cow::Borrowed(other)),
                 },
             }

@@ -970,3 +970,137 @@ fn check_in_a_depth_one_clone_says_shallow_clone_not_root_commit() {
     assert!(stderr.contains("git fetch --deepen=1"), "{stderr}");
     assert!(!stderr.contains("root commit"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Characters a reader cannot see
+
+/// `old` and `new` as one-turn briefings in a fresh folder.
+fn pair_of(old: &str, new: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, turn: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, format!("---\ntitle: x\n---\n\nMS. PSAKI:  {turn}\n")).unwrap();
+        path
+    };
+    let (old, new) = (write("old.md", old), write("new.md", new));
+    (dir, old, new)
+}
+
+/// No invisible character, no control but line breaks, no empty change marker.
+fn assert_everything_shows(report: &str) {
+    for ch in report.chars() {
+        assert!(
+            ch == '\n' || !(ch.is_control() || briefdiff::parse::is_invisible(ch)),
+            "U+{:04X} reached the report:\n{report}",
+            u32::from(ch)
+        );
+    }
+    for empty in ["[--]", "{++}", "~~~~", "<ins></ins>"] {
+        assert!(!report.contains(empty), "{empty} in:\n{report}");
+    }
+}
+
+#[test]
+fn invisible_characters_are_named_in_every_report_for_people() {
+    let tag_sentence: String = "IGNORE THE AUDIT"
+        .chars()
+        .map(|ch| char::from_u32(0xE0000 + u32::from(ch)).unwrap())
+        .collect();
+    let (_dir, old, new) = pair_of(
+        "We are sending aid today. Thank you.",
+        &format!(
+            "We are\u{ad} sending\u{200b} aid\u{2028}to\u{3164}day.{tag_sentence}  Thank \
+             you.\u{2061}\u{206a}\u{fff9}\u{180e}\u{115f}\u{34f}"
+        ),
+    );
+    for columns in ["80", "200"] {
+        for format in ["text", "markdown"] {
+            let output = briefdiff()
+                .env("COLUMNS", columns)
+                .args([
+                    os("diff"),
+                    os("--format"),
+                    os(format),
+                    old.as_os_str(),
+                    new.as_os_str(),
+                ])
+                .timeout(HANG_GUARD)
+                .output()
+                .unwrap();
+            assert_ended_cleanly(&output);
+            let report = stdout_of(&output);
+            assert_everything_shows(&report);
+            for named in ["U+00AD", "U+200B", "U+3164", "U+E0049", "U+2061", "U+115F"] {
+                assert!(
+                    report.contains(named),
+                    "{named} not named ({format}):\n{report}"
+                );
+            }
+        }
+    }
+    // JSON keeps the exact text; the hidden sentence is a substantive change, and not
+    // words (it has no letters a reader sees).
+    let output = run(&[
+        os("diff"),
+        os("--format"),
+        os("json"),
+        old.as_os_str(),
+        new.as_os_str(),
+    ]);
+    let comparison: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(comparison.to_string().contains(&tag_sentence));
+    assert_eq!(comparison["summary"]["substantive"], true);
+}
+
+#[test]
+fn a_soft_hyphen_or_whitespace_alone_is_cosmetic_and_still_shown() {
+    // A doubled space and an NBSP fold away in parsing: a cosmetic change, shown without
+    // empty markers. A soft hyphen is cosmetic too, and named where it was added.
+    for (old_turn, new_turn, named) in [
+        ("We are sending aid.", "We are send\u{ad}ing aid.", ""),
+        (
+            "We are sending aid.",
+            "We are \u{ad}sending aid.",
+            "{+<U+00AD>+}",
+        ),
+        ("We are sending aid.", "We are  sending aid.", ""),
+        ("We are sending aid.", "We are\u{a0}sending aid.", ""),
+        (
+            "We are sending  aid.",
+            "We are\u{ad} sending aid.",
+            "[-\u{2423}-]{+<U+00AD>+}",
+        ),
+    ] {
+        let (_dir, old, new) = pair_of(old_turn, new_turn);
+        let diff = |format: &str| {
+            run(&[
+                os("diff"),
+                os("--format"),
+                os(format),
+                old.as_os_str(),
+                new.as_os_str(),
+            ])
+        };
+        for format in ["text", "markdown"] {
+            let output = diff(format);
+            assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+            let report = stdout_of(&output);
+            assert_everything_shows(&report);
+            if format == "text" {
+                assert!(
+                    report.contains(named),
+                    "{new_turn:?}: {named} not shown:\n{report}"
+                );
+            }
+        }
+        let comparison: serde_json::Value = serde_json::from_slice(&diff("json").stdout).unwrap();
+        if new_turn.contains("send\u{ad}ing") {
+            // Inside a word the soft hyphen splits it in two tokens: a word edit.
+            continue;
+        }
+        assert_eq!(
+            comparison["summary"]["substantive"], false,
+            "{new_turn:?}: {comparison}"
+        );
+    }
+}
