@@ -1104,3 +1104,21 @@ fn a_soft_hyphen_or_whitespace_alone_is_cosmetic_and_still_shown() {
         );
     }
 }
+
+#[test]
+fn a_duplicate_front_matter_key_is_located_at_the_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.md");
+    fs::write(
+        &path,
+        "---\ntitle: a\ndate: '2022-06-14'\nlinks: [x]\ntitle: b\n---\n\nMS. PSAKI:  Hi.\n",
+    )
+    .unwrap();
+    let output = run(&[os("parse"), path.as_os_str()]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("dup.md:5: broken YAML in front matter: duplicate entry with key"),
+        "{stderr}"
+    );
+}
