@@ -60,6 +60,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod report;
+mod untrusted_file;
 pub mod walk;
 
 pub use error::Error;

@@ -124,6 +124,17 @@ pub struct HistoryFinding {
     pub finding: Finding,
 }
 
+/// Worker threads per core past which more only cost memory: 4.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The worker threads a walk of `histories` uses when `requested` (0: one per core):
+/// never more than [`MAX_JOBS_PER_CORE`] per core nor than there are histories.
+pub fn worker_threads(requested: usize, histories: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if requested == 0 { cores } else { requested };
+    jobs.min(cores * MAX_JOBS_PER_CORE).min(histories).max(1)
+}
+
 /// Walks every history, calling `sink` once per history in order. Stops at the first
 /// error the sink returns (a closed pipe, say) and returns it.
 ///
@@ -139,10 +150,7 @@ pub fn walk<E>(
     options: &WalkOptions,
     mut sink: impl FnMut(DocumentReport) -> Result<(), E>,
 ) -> Result<(), WalkError<E>> {
-    let jobs = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        jobs => jobs,
-    };
+    let jobs = worker_threads(options.jobs, histories.len());
     if jobs == 1 || histories.len() < 2 {
         for history in histories {
             sink(walk_history(archive, history, options)).map_err(WalkError::Sink)?;

@@ -431,6 +431,15 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
                 warn(format!("{head} is a root commit: nothing to check against"));
                 Some(head)
             }
+            // A depth-1 clone (CI's default checkout): the parent exists, only not here.
+            FirstParent::Shallow => {
+                warn(format!(
+                    "{head} is the boundary of a shallow clone: its parent was not fetched, so \
+                     there is nothing to check against; fetch one more commit (`git fetch \
+                     --deepen=1`, or `fetch-depth: 2` in actions/checkout), or pass --base"
+                ));
+                Some(head)
+            }
             // No commits at all: the scan says so.
             FirstParent::Unborn => None,
         };

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::terminal::Layout;
@@ -15,8 +15,8 @@ use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let (config, from_file) = load_config(cli.config.as_deref(), &args.new)?;
-    let config = super::profile::choose(config, from_file, &cli.profile, || {
+    let config = load_config(cli.config.as_deref(), &args.new)?;
+    let config = super::profile::choose(config, &cli.profile, || {
         [&args.old, &args.new]
             .iter()
             .filter(|path| path.is_file())
@@ -206,20 +206,15 @@ fn layout(report: &ReportArgs, width: usize) -> Layout {
 }
 
 /// The `--config` file, else `.briefdiff.yaml` in `near` (or beside it when it is a file),
-/// else the built-in defaults; true when it was read from a file.
-pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<(Config, bool)> {
+/// else the built-in defaults.
+pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<Config> {
     if let Some(path) = explicit {
-        return Ok((Config::from_file(path)?, true));
+        return Ok(Config::from_file(path)?);
     }
     let folder: PathBuf = if near.is_dir() {
         near.to_path_buf()
     } else {
         near.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let candidate = folder.join(DEFAULT_CONFIG_FILE);
-    if candidate.is_file() {
-        Ok((Config::from_file(&candidate)?, true))
-    } else {
-        Ok((Config::default(), false))
-    }
+    Ok(Config::from_archive(&folder)?)
 }

@@ -185,14 +185,15 @@ fn report(
     let new_path = new_path.as_deref().unwrap_or(path);
     // git runs external diffs from the top of the working tree, where the archive's
     // `.briefdiff.yaml` lives.
-    let (config, from_file) = load_config(cli.config.as_deref(), Path::new("."))?;
-    // git runs this once per path: a profile it picks is not announced each time.
-    let choice = if cli.profile == super::profile::AUTO && !from_file {
+    let config = load_config(cli.config.as_deref(), Path::new("."))?;
+    // git runs this once per path: a profile it would pick is not announced each time,
+    // so with no config file none is picked.
+    let choice = if cli.profile == super::profile::AUTO && config.file.is_none() {
         super::profile::NONE
     } else {
         cli.profile.as_str()
     };
-    let config = super::profile::choose(config, from_file, choice, Vec::new)?;
+    let config = super::profile::choose(config, choice, Vec::new)?;
     let old_briefing = read_side(old, path)?;
     let new_briefing = read_side(new, new_path)?;
     let comparison = compare(&old_briefing, &new_briefing, &DiffOptions { config });

@@ -26,13 +26,12 @@ pub fn choices() -> Vec<&'static str> {
 /// `source_url`s of the inputs) pick the profile of their site, if there is one.
 pub fn choose(
     mut config: Config,
-    from_file: bool,
     choice: &str,
     urls: impl FnOnce() -> Vec<String>,
 ) -> anyhow::Result<Config> {
     let wanted = match choice {
         NONE => None,
-        AUTO if from_file => return Ok(config),
+        AUTO if config.file.is_some() => return Ok(config),
         AUTO => urls().iter().find_map(|url| Profile::for_url(url)),
         name => Some(Profile::named(name).ok_or_else(|| {
             anyhow::anyhow!(

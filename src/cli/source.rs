@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::load::{self, Archive, History, ScanOptions, SourceKind};
 use briefdiff::parse::parse_briefing;
 use clap::{Args, ValueEnum};
@@ -37,7 +37,8 @@ pub struct SourceArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub until: Option<i64>,
 
-    /// Worker threads (default: one per core); output is the same for any value
+    /// Worker threads (default: one per core, at most 4 per core); output is the same for
+    /// any value
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
 }
@@ -117,16 +118,9 @@ pub fn open(
         );
     }
     let archive = load::open(source, source_kind(args))?;
-    let (config, from_file) = match cli.config.as_deref() {
-        Some(path) => (Config::from_file(path)?, true),
-        None => {
-            let candidate = source.join(DEFAULT_CONFIG_FILE);
-            if candidate.is_file() {
-                (Config::from_file(&candidate)?, true)
-            } else {
-                (Config::default(), false)
-            }
-        }
+    let config = match cli.config.as_deref() {
+        Some(path) => Config::from_file(path)?,
+        None => Config::from_archive(source)?,
     };
     let options = ScanOptions {
         range,
@@ -140,7 +134,7 @@ pub fn open(
     for warning in &scan.warnings {
         warn(warning);
     }
-    let config = super::profile::choose(config, from_file, &cli.profile, || {
+    let config = super::profile::choose(config, &cli.profile, || {
         sample_urls(archive.as_ref(), &scan.histories)
     })?;
     let mut histories = scan.histories;
@@ -156,16 +150,31 @@ pub fn open(
     }
     let histories = match args.identity {
         Identity::Path => histories,
-        Identity::Url => load::group_by_url(histories, |revision| {
-            let bytes = archive.read(revision).ok()?;
-            let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
-            let front_matter = &parsed.briefing.front_matter;
-            front_matter
-                .get("source_url")
-                .or_else(|| front_matter.get("permalink"))
-                .map(|value| value.display_text().to_string())
-        }),
+        Identity::Url => {
+            let grouped = load::group_by_url(histories, |revision| {
+                let bytes = archive.read(revision).ok()?;
+                let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
+                let front_matter = &parsed.briefing.front_matter;
+                front_matter
+                    .get("source_url")
+                    .or_else(|| front_matter.get("permalink"))
+                    .map(|value| value.display_text().to_string())
+            });
+            for warning in &grouped.warnings {
+                warn(warning);
+            }
+            grouped.histories
+        }
     };
+    let jobs = briefdiff::walk::worker_threads(args.jobs, histories.len());
+    if args.jobs > jobs {
+        warn(format_args!(
+            "--jobs {}: more worker threads than help, using {jobs} (at most {} per core, \
+             and one per briefing)",
+            args.jobs,
+            briefdiff::walk::MAX_JOBS_PER_CORE
+        ));
+    }
     Ok(Opened {
         archive,
         histories,

@@ -16,6 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::parse::{MAX_FLOW_DEPTH, too_deep_flow_line};
+use crate::untrusted_file::{OpenError, open_regular};
 
 /// The file name looked up at the archive root (or beside the inputs) by default.
 pub const DEFAULT_CONFIG_FILE: &str = ".briefdiff.yaml";
@@ -40,6 +41,8 @@ pub struct Config {
     pub chrome: IgnoreRules,
     /// The built-in profile in use, by name.
     pub profile: Option<&'static str>,
+    /// The file the config was read from; `None` for the built-in defaults.
+    pub file: Option<PathBuf>,
 }
 
 /// When a change one revision makes to many briefings is one bulk event.
@@ -145,7 +148,96 @@ pub struct IgnoreRules {
     /// these is left out of the comparison and counted in `summary.ignored`.
     pub paragraphs: Vec<Regex>,
     /// Text matching any of these is removed from each block before comparison.
-    pub text: Vec<Regex>,
+    pub text: Vec<TextRule>,
+}
+
+/// The compiled size a config regex may take: 1 MiB (the regex crate's default is 10).
+/// Real rules are a phrase or a breadcrumb; a hostile one (`(a{1000}){1000}`) is refused
+/// instead of taking seconds and megabytes to build.
+pub const MAX_REGEX_BYTES: usize = 1 << 20;
+
+/// How far ahead of where it resumes an `ignore.text` search looks: 1 KiB. A match of up
+/// to half that (512 bytes) is always found as the regex finds it; a longer one may be
+/// found shorter or missed. Real rules match a phrase.
+pub const IGNORE_WINDOW_BYTES: usize = 1024;
+
+/// The matches one `ignore.text` rule removes from one block: 10,000. Past it the rule is
+/// not applied to the rest of the block, and the comparison counts the cut
+/// (`summary.ignore_cut`).
+pub const IGNORE_MAX_MATCHES: usize = 10_000;
+
+/// An `ignore.text` rule, applied with bounded work.
+///
+/// The config is untrusted, and the regex crate, linear for one search, is not for a
+/// search repeated from each match's end: with `a(?:a*b)?`, every search scans to the
+/// end of the text for a `b`, so removing the matches from a 200,000-letter paragraph
+/// took over two minutes (four times as long per doubling). Here each search looks at
+/// most [`IGNORE_WINDOW_BYTES`] ahead (look-around still sees the whole text) and a
+/// block gives up after [`IGNORE_MAX_MATCHES`], so one rule costs at most about a
+/// window per match plus twice the text.
+#[derive(Debug, Clone)]
+pub struct TextRule {
+    regex: regex_automata::meta::Regex,
+}
+
+impl TextRule {
+    /// Compiles `pattern` within [`MAX_REGEX_BYTES`]; `None` when it does not.
+    pub fn new(pattern: &str) -> Option<TextRule> {
+        regex_automata::meta::Regex::builder()
+            .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(MAX_REGEX_BYTES)))
+            .build(pattern)
+            .ok()
+            .map(|regex| TextRule { regex })
+    }
+
+    /// `text` with this rule's matches removed, and whether the rule was cut short by
+    /// [`IGNORE_MAX_MATCHES`]. Borrowed when nothing matched.
+    pub fn remove<'a>(&self, text: &'a str) -> (std::borrow::Cow<'a, str>, bool) {
+        use regex_automata::Input;
+        let floor = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let mut kept = String::new();
+        let (mut last, mut pos, mut matches) = (0, 0, 0);
+        let mut cut = false;
+        while pos <= text.len() {
+            let end = floor(text.len().min(pos + IGNORE_WINDOW_BYTES));
+            let found = self.regex.search(&Input::new(text).span(pos..end));
+            let Some(found) = found else {
+                if end == text.len() {
+                    break;
+                }
+                // Half a window on: a match of up to half a window starting before the
+                // new position lay wholly inside this window, and was not there.
+                pos = floor(pos + IGNORE_WINDOW_BYTES / 2);
+                continue;
+            };
+            if found.is_empty() {
+                // Nothing to remove; step over one character.
+                pos = text[found.end()..]
+                    .chars()
+                    .next()
+                    .map_or(text.len() + 1, |ch| found.end() + ch.len_utf8());
+                continue;
+            }
+            matches += 1;
+            if matches > IGNORE_MAX_MATCHES {
+                cut = true;
+                break;
+            }
+            kept.push_str(&text[last..found.start()]);
+            last = found.end();
+            pos = found.end();
+        }
+        if last == 0 {
+            return (std::borrow::Cow::Borrowed(text), cut);
+        }
+        kept.push_str(&text[last..]);
+        (std::borrow::Cow::Owned(kept), cut)
+    }
 }
 
 impl Config {
@@ -167,17 +259,53 @@ impl Config {
             .map_or(host, String::as_str)
     }
 
-    /// Reads and validates a config file.
+    /// Reads and validates a config file the user named (`--config`); a symlink to it is
+    /// followed.
     ///
     /// An archive's config is read as untrusted as its briefings: past
     /// [`MAX_CONFIG_BYTES`], or with flow collections nested past serde_yaml's limit
     /// (which libyaml would first scan in quadratic time), it is refused.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let file = std::fs::File::open(path).map_err(|error| ConfigError::Read {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        })?;
+        Config::from_reader(file, path)
+    }
+
+    /// The config an archive carries: [`DEFAULT_CONFIG_FILE`] in `folder` (the archive
+    /// root, or the folder of the new side of `diff`), or the defaults when there is none.
+    ///
+    /// The archive controls that file, so it is never read through a symlink (an archive,
+    /// or a pull request checked in CI, could point it at any file the reader can open
+    /// and have its content quoted back in an error): a symlink is an error, and so is a
+    /// FIFO or device in its place. A folder of that name is not a config.
+    pub fn from_archive(folder: &Path) -> Result<Config, ConfigError> {
+        let path = folder.join(DEFAULT_CONFIG_FILE);
+        match std::fs::symlink_metadata(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Ok(metadata) if metadata.is_dir() => return Ok(Config::default()),
+            _ => {}
+        }
+        // The open itself refuses a symlink, so one swapped in after the check above is
+        // refused too.
+        match open_regular(&path) {
+            Ok((file, _)) => Config::from_reader(file, &path),
+            Err(OpenError::Symlink) => Err(ConfigError::Symlink { path }),
+            Err(error) => Err(ConfigError::Read {
+                path,
+                message: error.to_string(),
+            }),
+        }
+    }
+
+    fn from_reader(file: impl Read, path: &Path) -> Result<Config, ConfigError> {
         let read_error = |message: String| ConfigError::Read {
             path: path.to_path_buf(),
             message,
         };
-        let file = std::fs::File::open(path).map_err(|error| read_error(error.to_string()))?;
         let mut bytes = Vec::new();
         file.take(MAX_CONFIG_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
@@ -193,7 +321,9 @@ impl Config {
                 error.utf8_error().valid_up_to()
             ))
         })?;
-        Config::from_yaml(&text, path)
+        let mut config = Config::from_yaml(&text, path)?;
+        config.file = Some(path.to_path_buf());
+        Ok(config)
     }
 
     /// Parses config text; `path` names the file in errors.
@@ -210,13 +340,15 @@ impl Config {
             return Err(ConfigError::Yaml {
                 path: path.to_path_buf(),
                 line: Some(line),
+                column: None,
                 message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
             });
         }
         let raw: RawConfig = serde_yaml::from_str(text).map_err(|error| ConfigError::Yaml {
             path: path.to_path_buf(),
             line: error.location().map(|location| location.line()),
-            message: error.to_string(),
+            column: error.location().map(|location| location.column()),
+            message: yaml_reason(&error.to_string()),
         })?;
 
         let mut rules = BTreeMap::new();
@@ -226,7 +358,7 @@ impl Config {
             let severity = Severity::from_name(&severity).ok_or_else(|| {
                 invalid(
                     &format!("rules.{name}"),
-                    format!("severity `{severity}` is not one of error, warning, off"),
+                    "the severity is not one of error, warning, off".to_string(),
                 )
             })?;
             rules.insert(rule, severity);
@@ -241,21 +373,39 @@ impl Config {
             }
         }
 
-        let compile = |section: &str, patterns: Vec<String>| -> Result<Vec<Regex>, ConfigError> {
+        let compile = |section: &str, patterns: &[String]| -> Result<Vec<Regex>, ConfigError> {
             patterns
                 .iter()
                 .enumerate()
                 .map(|(index, pattern)| {
-                    Regex::new(pattern).map_err(|error| {
-                        invalid(&format!("ignore.{section}[{index}]"), error.to_string())
-                    })
+                    regex::RegexBuilder::new(pattern)
+                        .size_limit(MAX_REGEX_BYTES)
+                        .build()
+                        .map_err(|error| {
+                            invalid(&format!("ignore.{section}[{index}]"), regex_reason(&error))
+                        })
                 })
                 .collect()
         };
-        let ignore = IgnoreRules {
-            paragraphs: compile("paragraphs", raw.ignore.paragraphs)?,
-            text: compile("text", raw.ignore.text)?,
-        };
+        let paragraphs = compile("paragraphs", &raw.ignore.paragraphs)?;
+        // Checked (and its errors worded) by the regex crate first; then built again for
+        // the windowed search.
+        compile("text", &raw.ignore.text)?;
+        let text = raw
+            .ignore
+            .text
+            .iter()
+            .enumerate()
+            .map(|(index, pattern)| {
+                TextRule::new(pattern).ok_or_else(|| {
+                    invalid(
+                        &format!("ignore.text[{index}]"),
+                        "invalid regex".to_string(),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ignore = IgnoreRules { paragraphs, text };
 
         let globs = |section: &str, patterns: Vec<String>| -> Result<Vec<Glob>, ConfigError> {
             patterns
@@ -402,6 +552,82 @@ impl Severity {
     }
 }
 
+/// The longest key quoted back in an error; keys are the config's own words, values are
+/// never quoted.
+const MAX_QUOTED_KEY_CHARS: usize = 64;
+
+/// serde_yaml's message reduced to a reason that quotes no value from the file.
+///
+/// serde's messages quote the offending scalar (`invalid type: string "…"`), and a
+/// config reached through a link or a hostile `--config` can be any file: an error must
+/// not print it back. Keys (serde_yaml's path, an unknown field) are kept, cut to
+/// [`MAX_QUOTED_KEY_CHARS`]; the location is reported apart, as line and column.
+fn yaml_reason(message: &str) -> String {
+    // libyaml's own problems are fixed phrases; serde_yaml appends the location.
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let message = message.split(", while ").next().unwrap_or(message);
+    let (key_path, reason) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (Some(path), rest),
+        _ => (None, message),
+    };
+    let quoted = |key: &str| {
+        let cut: String = key.chars().take(MAX_QUOTED_KEY_CHARS).collect();
+        if cut.len() < key.len() {
+            format!("{cut}…")
+        } else {
+            cut
+        }
+    };
+    let reason = if let Some(rest) = reason.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let expected = rest.split_once(", expected ").map(|(_, expected)| expected);
+        match expected {
+            Some(expected) => format!("unknown key `{}`, expected {expected}", quoted(key)),
+            None => format!("unknown key `{}`", quoted(key)),
+        }
+    } else if reason.starts_with("invalid type: ")
+        || reason.starts_with("invalid value: ")
+        || reason.starts_with("invalid length ")
+    {
+        // What was found quotes the value; what was expected names a type of ours.
+        match reason.split_once(", expected ") {
+            Some((_, expected)) => {
+                let expected = expected
+                    .replace("struct RawConfig", "a mapping of rules, hosts and ignore")
+                    .replace("struct RawIgnore", "a mapping of paragraphs and text");
+                format!("wrong type or value, expected {expected}")
+            }
+            None => "wrong type or value".to_string(),
+        }
+    } else if reason.starts_with("duplicate field `") {
+        reason.to_string()
+    } else if reason.contains(['"', '`', '\'']) {
+        "not a valid config".to_string()
+    } else {
+        reason.to_string()
+    };
+    match key_path {
+        Some(path) if path != "." => format!("`{}`: {reason}", quoted(path)),
+        _ => reason,
+    }
+}
+
+/// The regex crate's error without the pattern it quotes: its last line, the reason.
+fn regex_reason(error: &regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(message) => message
+            .lines()
+            .rev()
+            .find_map(|line| line.trim().strip_prefix("error: "))
+            .unwrap_or("invalid regex")
+            .to_string(),
+        regex::Error::CompiledTooBig(limit) => {
+            format!("the compiled regex is larger than the limit of {limit} bytes")
+        }
+        _ => "invalid regex".to_string(),
+    }
+}
+
 /// The config file as written, before validation.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -445,18 +671,37 @@ struct RawIgnore {
     text: Vec<String>,
 }
 
+impl ConfigError {
+    /// A next step for the user, where one helps (the binary prints it as `hint:`).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::Symlink { .. } => Some(
+                "replace the link with the file itself, or name the file with --config to \
+                 use it as given",
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// A config file that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     #[error("cannot read config {}: {message}", path.display())]
     Read { path: PathBuf, message: String },
-    #[error("{}{}: broken config: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// Not YAML, or not the config's shape. `message` is a reason that quotes no value
+    /// from the file (keys at most): the file may be anything a link points at.
+    #[error("{}{}{}: broken config: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default(), column.map(|c| format!(":{c}")).unwrap_or_default())]
     Yaml {
         path: PathBuf,
         line: Option<usize>,
+        column: Option<usize>,
         message: String,
     },
+    /// The archive's default config is a symlink: it is not followed.
+    #[error("{}: the config is a symlink; an archive's config is never read through one", path.display())]
+    Symlink { path: PathBuf },
     #[error("{}: `{key}`: {message}", path.display())]
     Invalid {
         path: PathBuf,
@@ -468,6 +713,7 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_yaml(text, Path::new(".briefdiff.yaml"))
@@ -542,7 +788,8 @@ mod tests {
             error.to_string().contains("`rules.stealth-edit`"),
             "{error}"
         );
-        assert!(error.to_string().contains("fatal"), "{error}");
+        // The value is the file's content: it is not quoted back.
+        assert!(!error.to_string().contains("fatal"), "{error}");
     }
 
     #[test]
@@ -566,6 +813,100 @@ mod tests {
             matches!(error, ConfigError::Yaml { line: Some(_), .. }),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn yaml_errors_quote_keys_at_most_never_values() {
+        for (text, secret) in [
+            ("ghp_SECRET_TOKEN_123\n", "SECRET"),
+            ("rules: ghp_SECRET_TOKEN_123\n", "SECRET"),
+            ("rules:\n  stealth-edit: [ghp_SECRET]\n", "SECRET"),
+            ("hosts: [ghp_SECRET]\n", "SECRET"),
+            ("ignore:\n  text: \"ghp_SECRET\"\n", "SECRET"),
+            ("ignore:\n  text: ['(ghp_SECRET']\n", "SECRET"),
+            ("rules:\n  stealth-edit: 'ghp_SECRET\n", "SECRET"),
+            ("rules: [\"ghp_SECRET\"\n", "SECRET"),
+            ("rules: {a: b, c: \"ghp_SECRET\" d}\n", "SECRET"),
+        ] {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(!error.contains(secret), "{text:?} gave {error}");
+            assert!(error.starts_with(".briefdiff.yaml"), "{error}");
+        }
+        // The offending key is named, and located by line and column.
+        let error = parse("rules: {}\ntoken: 1\n").unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::Yaml {
+                line: Some(2),
+                column: Some(_),
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("unknown key `token`"), "{error}");
+        let error = parse("rules:\n  speaker-relabel: [x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`rules.speaker-relabel`: wrong type or value, expected a string"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn archive_config_is_never_read_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Config::from_archive(dir.path()).unwrap().rules.is_empty());
+        let secret = dir.path().join("token.txt");
+        std::fs::write(&secret, "ghp_SECRET\n").unwrap();
+        let link = dir.path().join(DEFAULT_CONFIG_FILE);
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let error = Config::from_archive(dir.path()).unwrap_err();
+        assert!(matches!(error, ConfigError::Symlink { .. }), "{error:?}");
+        assert!(!error.to_string().contains("SECRET"));
+        assert!(error.hint().is_some());
+        // Named explicitly, the link is followed (and the content still not quoted).
+        let error = Config::from_file(&link).unwrap_err().to_string();
+        assert!(!error.contains("SECRET"), "{error}");
+        std::fs::remove_file(&link).unwrap();
+        std::fs::write(&link, "rules:\n  speaker-relabel: off\n").unwrap();
+        let config = Config::from_archive(dir.path()).unwrap();
+        assert_eq!(config.severity(RuleId::SpeakerRelabel), Severity::Off);
+    }
+
+    #[test]
+    fn text_rules_remove_like_replace_all_and_stop_at_the_bound() {
+        let config =
+            parse("ignore:\n  text: ['Unable to execute JavaScript\\.', 'x*', '^Q']\n").unwrap();
+        let [javascript, empty, anchored] = &config.ignore.text[..] else {
+            panic!("three rules");
+        };
+        let text = "Hi. Unable to execute JavaScript. Bye. Unable to execute JavaScript.";
+        assert_eq!(javascript.remove(text).0, "Hi.  Bye. ");
+        assert!(matches!(javascript.remove("nothing").0, Cow::Borrowed(_)));
+        // Empty matches remove nothing; a non-empty one after them still goes.
+        assert_eq!(empty.remove("abxxc").0, "abc");
+        // Look-around sees the whole text, not the window.
+        let long = format!("Q {}Q", "a".repeat(3 * IGNORE_WINDOW_BYTES));
+        assert_eq!(anchored.remove(&long).0.len(), long.len() - 1);
+        // Matches far apart, past a window, are all found.
+        let sparse = format!("JS{}JS{}JS", "é".repeat(2000), "b".repeat(5000));
+        let js = parse("ignore:\n  text: ['JS']\n").unwrap();
+        let (removed, cut) = js.ignore.text[0].remove(&sparse);
+        assert_eq!((removed.len(), cut), (sparse.len() - 6, false));
+
+        // The quadratic case: bounded, and said to be cut.
+        let hostile = parse("ignore:\n  text: ['a(?:a*b)?']\n").unwrap();
+        let text = "a".repeat(200_000);
+        let (removed, cut) = hostile.ignore.text[0].remove(&text);
+        assert!(cut);
+        assert_eq!(removed.len(), 200_000 - IGNORE_MAX_MATCHES);
+    }
+
+    #[test]
+    fn huge_compiled_regexes_are_refused() {
+        let error = parse("ignore:\n  text: ['(a{1000}){1000}']\n").unwrap_err();
+        assert!(error.to_string().contains("`ignore.text[0]`"), "{error}");
+        assert!(!error.to_string().contains("a{1000}"), "{error}");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use regex::Regex;
 
-use super::{Config, IgnoreRules};
+use super::{Config, IgnoreRules, TextRule};
 
 /// One publisher's site.
 #[derive(Debug)]
@@ -90,13 +90,18 @@ impl Profile {
         config
             .hosts
             .push(self.hosts.iter().map(|host| (*host).to_string()).collect());
-        let compile = |patterns: &[&str]| -> Vec<Regex> {
-            // The patterns are this file's own, tested below: they compile.
-            patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
-        };
+        // The patterns are this file's own, tested below: they compile.
         config.chrome = IgnoreRules {
-            paragraphs: compile(self.chrome_blocks),
-            text: compile(self.chrome_text),
+            paragraphs: self
+                .chrome_blocks
+                .iter()
+                .filter_map(|pattern| Regex::new(pattern).ok())
+                .collect(),
+            text: self
+                .chrome_text
+                .iter()
+                .filter_map(|pattern| TextRule::new(pattern))
+                .collect(),
         };
         config.profile = Some(self.name);
     }
@@ -121,8 +126,11 @@ mod tests {
     #[test]
     fn profiles_compile_and_match_their_sites() {
         for profile in PROFILES {
-            for pattern in profile.chrome_blocks.iter().chain(profile.chrome_text) {
+            for pattern in profile.chrome_blocks {
                 assert!(Regex::new(pattern).is_ok(), "{pattern}");
+            }
+            for pattern in profile.chrome_text {
+                assert!(TextRule::new(pattern).is_some(), "{pattern}");
             }
         }
         let url = "https://bidenwhitehouse.archives.gov/briefing-room/x/";

@@ -21,7 +21,7 @@ use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::tokens::{Token, TokenKind, tokenize};
 use super::words::{WordDiff, count_words, diff_tokens};
-use crate::config::Config;
+use crate::config::{Config, TextRule};
 use crate::model::{Block, BlockKind, Briefing};
 use crate::parse::normalize::collapse_whitespace;
 
@@ -33,6 +33,8 @@ pub(crate) struct BodyDiff {
     pub ignored: usize,
     /// Blocks left out as site chrome, and blocks chrome text was cut from, both sides.
     pub chrome: usize,
+    /// Blocks, both sides, where an `ignore.text` rule was cut short by its bound.
+    pub ignore_cut: usize,
     /// The aligner's cost guard fired.
     pub bailout: bool,
 }
@@ -161,6 +163,7 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
         changes: keyed.into_iter().map(|(_, change)| change).collect(),
         ignored: left_out.ignored,
         chrome: left_out.chrome,
+        ignore_cut: left_out.cut,
         bailout: alignment.bailout,
     }
 }
@@ -170,6 +173,8 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
 struct LeftOut {
     ignored: usize,
     chrome: usize,
+    /// Blocks where a text rule stopped at its bound.
+    cut: usize,
 }
 
 /// A block of one side of a change, with its tokens.
@@ -198,6 +203,7 @@ pub(crate) fn summarize(body: &BodyDiff) -> Summary {
     let mut summary = summarize_changes(&body.changes);
     summary.ignored = body.ignored;
     summary.chrome = body.chrome;
+    summary.ignore_cut = body.ignore_cut;
     summary.bailout |= body.bailout;
     summary
 }
@@ -257,10 +263,11 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, left_out: &mut LeftOut) -> 
         }
         let mut text = Cow::Borrowed(block.text.as_str());
         let mut source = Cow::Borrowed(block.source.as_str());
-        remove_text(&config.ignore.text, &mut text, &mut source);
-        if remove_text(&config.chrome.text, &mut text, &mut source) {
-            left_out.chrome += 1;
-        }
+        let mut block_cut = remove_text(&config.ignore.text, &mut text, &mut source).1;
+        let (chrome, chrome_cut) = remove_text(&config.chrome.text, &mut text, &mut source);
+        left_out.chrome += usize::from(chrome);
+        block_cut |= chrome_cut;
+        left_out.cut += usize::from(block_cut);
         kept.push(Prepared {
             index,
             block,
@@ -271,24 +278,31 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, left_out: &mut LeftOut) -> 
     kept
 }
 
-/// Removes what `rules` match from a block's text and source; true when anything was.
-fn remove_text(rules: &[regex::Regex], text: &mut Cow<'_, str>, source: &mut Cow<'_, str>) -> bool {
-    let mut removed_any = false;
+/// Removes what `rules` match from a block's text and source, each rule in one bounded
+/// pass per side (`config::TextRule`), never a search repeated from every position.
+/// Returns whether anything was removed, and whether a rule was cut short.
+fn remove_text(
+    rules: &[TextRule],
+    text: &mut Cow<'_, str>,
+    source: &mut Cow<'_, str>,
+) -> (bool, bool) {
+    let (mut removed_any, mut cut) = (false, false);
     for rule in rules {
-        if rule.is_match(text) {
-            let removed = rule.replace_all(text, "");
+        let (removed, text_cut) = rule.remove(text);
+        if let Cow::Owned(removed) = removed {
             *text = Cow::Owned(collapse_whitespace(&removed));
             removed_any = true;
         }
-        if rule.is_match(source) {
+        let (removed, source_cut) = rule.remove(source);
+        if let Cow::Owned(removed) = removed {
             // Removing text leaves the spaces around it: trim them so that the
             // removal alone does not count as a layout change.
-            let removed = rule.replace_all(source, "");
             let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
             *source = Cow::Owned(lines.join("\n").trim_end().to_string());
         }
+        cut |= text_cut || source_cut;
     }
-    removed_any
+    (removed_any, cut)
 }
 
 /// The aligner's key of a block: kind, speaker and cosmetically folded text.

@@ -216,6 +216,9 @@ pub struct Summary {
     pub chrome: usize,
     /// Link targets changed (not between aliased hosts), over all body changes.
     pub links: usize,
+    /// Blocks, old and new sides added, where an `ignore.text` rule stopped at its bound
+    /// (`config::IGNORE_MAX_MATCHES`) and left the rest of the block as it was.
+    pub ignore_cut: usize,
 }
 
 /// A rule that fired on a comparison.

@@ -113,6 +113,14 @@ pub fn digest(comparison: &Comparison) -> String {
             if ignored == 1 { "" } else { "s" }
         ));
     }
+    let cut = comparison.summary.ignore_cut;
+    if cut > 0 {
+        parts.push(format!(
+            "ignore.text rule cut short in {cut} block{} (more than {} matches)",
+            if cut == 1 { "" } else { "s" },
+            crate::config::IGNORE_MAX_MATCHES
+        ));
+    }
     if comparison.summary.bailout {
         parts.push("too large to diff word by word".to_string());
     }

@@ -57,6 +57,9 @@ pub struct RunSummary {
     pub chrome: usize,
     /// Link targets changed (not between aliased hosts).
     pub links: usize,
+    /// Blocks where an `ignore.text` rule was cut short; only shown when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignore_cut: usize,
     /// Files or revisions that could not be read or parsed.
     pub errors: usize,
     /// Located warnings (skipped objects, odd files).
@@ -113,6 +116,7 @@ impl RunSummary {
         self.ignored += comparison.summary.ignored;
         self.chrome += comparison.summary.chrome;
         self.links += comparison.summary.links;
+        self.ignore_cut += comparison.summary.ignore_cut;
     }
 
     /// Counts a finding raised outside a comparison (`parse-error`, `content-reverted`).
@@ -413,6 +417,10 @@ impl Serialize for SummaryWire<'_> {
             ignored: usize,
             chrome: usize,
             links: usize,
+            /// Only when an `ignore.text` rule was cut short, so that ordinary output
+            /// keeps its shape.
+            #[serde(skip_serializing_if = "is_zero")]
+            ignore_cut: usize,
         }
         let s = self.0;
         Wire {
@@ -431,6 +439,7 @@ impl Serialize for SummaryWire<'_> {
             ignored: s.ignored,
             chrome: s.chrome,
             links: s.links,
+            ignore_cut: s.ignore_cut,
         }
         .serialize(serializer)
     }
@@ -454,6 +463,11 @@ impl<'a> From<&'a Finding> for FindingWire<'a> {
             line: finding.line,
         }
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[cfg(test)]

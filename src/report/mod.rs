@@ -28,6 +28,10 @@ pub use visible::{Visible, visible};
 use crate::diff::Comparison;
 use crate::model::{Block, Briefing};
 
+/// The widest layout the reports draw: 1,000 columns. A wider `COLUMNS` is drawn at this
+/// width (Rust's formatter refuses paddings past 65,535, and no terminal is that wide).
+pub const MAX_WIDTH: usize = 1_000;
+
 /// One side of a comparison as the reports name it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Side {

@@ -453,7 +453,27 @@ fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
 
 /// Changed words, with `git diff --word-diff` brackets when there is no colour to tell
 /// them apart. Whitespace around the words stays outside the brackets.
+///
+/// A change made of whitespace alone (a doubled space, an NBSP for a space) would print
+/// as empty brackets, or as nothing in colour: its characters are named instead, `␣`
+/// for a space and `<U+00A0>` for the others, so that every marked change shows.
 pub(super) fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Span {
+    if !text.is_empty() && text.chars().all(char::is_whitespace) {
+        let named: String = text
+            .chars()
+            .map(|ch| match ch {
+                ' ' => "\u{2423}".to_string(),
+                ch if ch.is_control() => super::visible(ch.encode_utf8(&mut [0; 4])).into_owned(),
+                ch => format!("<U+{:04X}>", u32::from(ch)),
+            })
+            .collect();
+        let shown = if colored {
+            named
+        } else {
+            format!("{open}{named}{close}")
+        };
+        return Span::new(Some(role), shown);
+    }
     if colored {
         return Span::new(Some(role), text.to_string());
     }
@@ -544,5 +564,14 @@ mod tests {
     fn plain_markers_stay_outside_whitespace() {
         let span = marked(Role::Deleted, "three ", false, "[-", "-]");
         assert_eq!(span.text, "[-three-] ");
+        // Whitespace alone is named, never empty brackets.
+        assert_eq!(
+            marked(Role::Deleted, " ", false, "[-", "-]").text,
+            "[-\u{2423}-]"
+        );
+        assert_eq!(
+            marked(Role::Inserted, "\u{a0}\n", true, "{+", "+}").text,
+            "<U+00A0>\u{240a}"
+        );
     }
 }

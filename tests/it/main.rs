@@ -18,6 +18,7 @@ mod diff;
 mod gate;
 mod gitint;
 mod hostile;
+mod hostile_archives;
 mod parse;
 mod report;
 mod revisions;
