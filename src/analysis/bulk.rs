@@ -914,7 +914,11 @@ impl Analysis {
             findings.sort_by_key(|finding| rule_order(finding.rule));
             comparison.findings = findings;
             compared.bulk = events.iter().map(|(event, _)| event.id.clone()).collect();
-            compared.explained = metadata.is_empty() && body.is_empty();
+            // Shown on its own still when the event changed its text: the archive's
+            // text was damaged, and a reader should see where.
+            compared.explained = metadata.is_empty()
+                && body.is_empty()
+                && explained_body.iter().all(|change| change.cosmetic);
         }
         report
     }
