@@ -124,6 +124,11 @@ impl BodyChange {
     pub fn changed_links(&self) -> impl Iterator<Item = &LinkChange> {
         self.links.iter().filter(|link| !link.cosmetic)
     }
+
+    /// Nothing here survives `--ignore-cosmetic`: cosmetic, and no link retargeted.
+    pub fn is_cosmetic_only(&self) -> bool {
+        self.cosmetic && self.changed_links().next().is_none()
+    }
 }
 
 /// A Markdown link whose target changed while the words around it may not have.

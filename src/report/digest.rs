@@ -98,12 +98,23 @@ pub fn digest(comparison: &Comparison) -> String {
         "more relabels",
     ));
 
+    let links = comparison.summary.links;
+    if links > 0 {
+        parts.push(format!(
+            "{links} link{} retargeted",
+            if links == 1 { "" } else { "s" }
+        ));
+    }
+    // Cosmetic changes are one short word: they are there, and they are not edits.
     let cosmetic_blocks = comparison.body.len() - substantive.len();
     if cosmetic_blocks > 0 || cosmetic_keys > 0 {
-        let total = cosmetic_blocks + cosmetic_keys;
+        parts.push("cosmetic".to_string());
+    }
+    let chrome = comparison.summary.chrome;
+    if chrome > 0 {
         parts.push(format!(
-            "{total} cosmetic change{}",
-            if total == 1 { "" } else { "s" }
+            "{chrome} site chrome block{} left out",
+            if chrome == 1 { "" } else { "s" }
         ));
     }
     let ignored = comparison.summary.ignored;
@@ -230,7 +241,7 @@ mod tests {
         };
         assert_eq!(
             digest(&comparison),
-            "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
+            "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · cosmetic"
         );
     }
 

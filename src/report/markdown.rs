@@ -70,8 +70,10 @@ pub fn write_comparison(
         writeln!(out)?;
     }
 
-    let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) =
-        comparison.body.iter().partition(|change| change.cosmetic);
+    let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) = comparison
+        .body
+        .iter()
+        .partition(|change| change.is_cosmetic_only());
     for change in substantive {
         write_body_change(out, change)?;
     }
@@ -150,7 +152,25 @@ fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()
             _ => quote.push_str(&text),
         }
     }
-    writeln!(out, "> {}\n", quote.trim_end())
+    writeln!(out, "> {}\n", quote.trim_end())?;
+    for link in change.changed_links() {
+        let target = |target: &Option<String>| {
+            target
+                .as_deref()
+                .map_or_else(|| "no link".to_string(), |t| format!("`{}`", code(t)))
+        };
+        writeln!(
+            out,
+            "- link “{}”: {} → {}",
+            escape(&link.text),
+            target(&link.old),
+            target(&link.new)
+        )?;
+    }
+    if change.changed_links().next().is_some() {
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 fn cell(value: Option<&MetaValue>) -> String {

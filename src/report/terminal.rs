@@ -90,7 +90,7 @@ pub fn write_comparison(
     let body: Vec<&BodyChange> = comparison
         .body
         .iter()
-        .filter(|change| !(options.ignore_cosmetic && change.cosmetic))
+        .filter(|change| !(options.ignore_cosmetic && change.is_cosmetic_only()))
         .collect();
     if !body.is_empty() {
         writeln!(out, "{}", styles.paint(Role::Heading, "body"))?;
@@ -344,10 +344,21 @@ fn write_body_change(
             change.words_inserted, change.words_deleted
         ));
     }
+    let links = change.changed_links().count();
+    if links > 0 {
+        notes.push(format!(
+            "{links} link{} retargeted",
+            if links == 1 { "" } else { "s" }
+        ));
+    }
     if change.bailout {
         notes.push("too large to diff word by word".to_string());
     }
-    let heading_role = if change.cosmetic { Role::Dim } else { role };
+    let heading_role = if change.is_cosmetic_only() {
+        Role::Dim
+    } else {
+        role
+    };
     write!(
         out,
         "  {}  {}",
@@ -363,7 +374,8 @@ fn write_body_change(
     }
     writeln!(out)?;
     if options.layout == Layout::SideBySide {
-        return super::side_by_side::write_columns(out, options, change);
+        super::side_by_side::write_columns(out, options, change)?;
+        return write_links(out, options, change);
     }
 
     let speaker = change
@@ -394,6 +406,37 @@ fn write_body_change(
             }
         }
         writeln!(out)?;
+    }
+    write_links(out, options, change)
+}
+
+/// One line per link whose target changed: its text, the old and the new target.
+fn write_links(
+    out: &mut impl Write,
+    options: &TerminalOptions,
+    change: &BodyChange,
+) -> io::Result<()> {
+    let styles = &options.styles;
+    for link in &change.links {
+        if link.cosmetic && options.ignore_cosmetic {
+            continue;
+        }
+        let target = |target: &Option<String>| target.clone().unwrap_or_else(|| "no link".into());
+        let text = format!(
+            "link “{}”: {} → {}{}",
+            link.text,
+            target(&link.old),
+            target(&link.new),
+            if link.cosmetic { "  (alias)" } else { "" }
+        );
+        let role = if link.cosmetic { Role::Dim } else { Role::Meta };
+        writeln!(
+            out,
+            "{:indent$}{}",
+            "",
+            styles.paint(role, Visible(text)),
+            indent = TEXT_INDENT
+        )?;
     }
     Ok(())
 }
