@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{
-    Repo, briefdiff, clone_real_archive, demo_archive, first_parent_changes, stderr_of, stdout_of,
+    Repo, briefdiff, demo_archive, first_parent_changes, real_archive_audit, stderr_of, stdout_of,
     tree_fingerprint,
 };
 
@@ -233,25 +233,20 @@ fn since_after_until_is_refused() {
 /// compare with).
 #[test]
 fn real_archive_audit_compares_every_modification() {
-    let Some((home, dir)) = clone_real_archive("real_archive_audit_compares_every_modification")
-    else {
+    let Some(real) = real_archive_audit("real_archive_audit_compares_every_modification") else {
         return;
     };
-    let expected: BTreeMap<(String, String), ()> = first_parent_changes(&dir, home.path())
+    let expected: BTreeMap<(String, String), ()> = first_parent_changes(&real.dir, &real.home)
         .into_iter()
         .filter(|change| change.status == "M")
         .map(|change| ((change.commit, change.path), ()))
         .collect();
 
-    let audit = briefdiff()
-        .args(["audit", "--format", "json"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(&audit));
+    let audit = &real.output;
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(audit));
     let mut actual: BTreeMap<(String, String), ()> = BTreeMap::new();
     let mut summary = None;
-    for line in stdout_of(&audit).lines() {
+    for line in stdout_of(audit).lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         if value["type"] == "summary" {
             summary = Some(value);
