@@ -22,7 +22,7 @@ use crate::diff::hash::WideHasher;
 use crate::diff::{Comparison, DiffOptions, Finding, RuleId, Severity, compare, findings};
 use crate::load::{Archive, History, RevisionRef};
 use crate::model::{Briefing, Origin, short_revision};
-use crate::parse::{ParseWarning, ParsedRevision, parse_revision};
+use crate::parse::{ParseWarning, ParsedRevision, parse_revision_front};
 use crate::report::{Pair, Side, View};
 
 /// How to walk.
@@ -366,23 +366,48 @@ pub fn walk_history(
                 continue;
             }
         };
+        let mut parsed = parsed;
+        // Bodies are cut into blocks only where they differ from the revision next to
+        // them: two byte-identical bodies compare the same unparsed (96% of the real
+        // archive's changes touch only the front matter). A side without front matter
+        // is parsed whole, so that it is not taken for the absent side of a pair.
+        // A blob parsed earlier in the history (the cache) may be in the other state than
+        // the revision before it: then both are parsed too.
+        let same_body = match (&parsed, &previous) {
+            (Loaded::Parsed(now), Some(before)) => match &before.parsed {
+                Loaded::Parsed(before) => {
+                    now.same_body_as(before)
+                        && now.body_parsed == before.body_parsed
+                        && !now.briefing.front_matter.fields.is_empty()
+                        && !before.briefing.front_matter.fields.is_empty()
+                }
+                Loaded::Absent(_) => false,
+            },
+            _ => false,
+        };
+        let body = if same_body {
+            previous.as_ref().and_then(|before| before.body)
+        } else if previous.is_none() {
+            // The first revision: parsed when the next one turns out to differ.
+            None
+        } else {
+            parsed = parsed.with_body();
+            if let Some(before) = previous.as_mut() {
+                before.parsed = before.parsed.with_body();
+                if track_bodies && before.body.is_none() {
+                    let hash = body_hash(&before.parsed.briefing());
+                    before.body = Some(hash);
+                    bodies.hashed(hash);
+                }
+            }
+            track_bodies.then(|| body_hash(&parsed.briefing()))
+        };
         let briefing = parsed.briefing();
         has_front_matter |= !briefing.front_matter.fields.is_empty();
-        // A body copied from the previous revision (96% of the real archive's changes
-        // touch only the front matter) has the previous hash.
-        let body = match (&parsed, &previous) {
-            _ if !track_bodies => BodyHash(0, 0),
-            (Loaded::Parsed(now), Some(previous)) if now.body_reused => previous.body,
-            _ => body_hash(&briefing),
-        };
         if let Some(previous) = &previous {
             let old = previous.parsed.briefing();
             let mut comparison = compare(&old, &briefing, &options.diff);
-            let earlier = if track_bodies {
-                bodies.earlier(body, position)
-            } else {
-                None
-            };
+            let earlier = body.and_then(|body| bodies.earlier(body, position));
             if comparison.summary.substantive && earlier.is_some() {
                 // Back to a body an earlier revision had: not new content.
                 comparison.facts.returning = true;
@@ -393,9 +418,11 @@ pub fn walk_history(
             } else {
                 revision.origin.path.clone()
             };
-            if comparison.summary.substantive {
+            if comparison.summary.substantive
+                && let (Some(old_body), Some(new_body)) = (previous.body, body)
+            {
                 let back = earlier.map(|at| position - at);
-                bodies.note_change(entries.len(), previous.body, body, back);
+                bodies.note_change(entries.len(), old_body, new_body, back);
             }
             let view = View::of(&old, &briefing, &comparison, options.context);
             entries.push(Entry::Compared(Compared {
@@ -433,7 +460,8 @@ pub fn walk_history(
 /// The last readable revision of the history being walked.
 struct Seen {
     side: Side,
-    body: BodyHash,
+    /// The hash of its body, once it is known (see [`BodyStates`]).
+    body: Option<BodyHash>,
     parsed: Loaded,
 }
 
@@ -445,6 +473,16 @@ enum Loaded {
 }
 
 impl Loaded {
+    /// The revision with its body cut into blocks.
+    fn with_body(&self) -> Loaded {
+        match self {
+            Loaded::Parsed(parsed) if !parsed.body_parsed => {
+                Loaded::Parsed(Rc::new(parsed.with_body()))
+            }
+            other => other.clone(),
+        }
+    }
+
     fn briefing(&self) -> Arc<Briefing> {
         match self {
             Loaded::Parsed(parsed) => Arc::clone(&parsed.briefing),
@@ -506,7 +544,8 @@ fn load_revision(
         Some(Loaded::Parsed(previous)) => Some(previous.as_ref()),
         _ => None,
     };
-    let parsed = parse_revision(bytes, &revision.origin, previous).map_err(|e| e.to_string())?;
+    let parsed =
+        parse_revision_front(bytes, &revision.origin, previous).map_err(|e| e.to_string())?;
     let warnings = parsed.warnings.clone();
     let parsed = Rc::new(parsed);
     if let Some(blob) = revision.blob_id() {
@@ -543,6 +582,9 @@ fn body_hash(briefing: &Briefing) -> BodyHash {
 struct BodyStates {
     /// Body → (position of its latest revision, the revision it first appeared in).
     seen: HashMap<BodyHash, (usize, Side)>,
+    /// The first revisions, before a body change made their body's hash needed: first
+    /// position, its side, last position.
+    unhashed: Option<(usize, Side, usize)>,
     /// Comparisons (index into the history's entries) that returned to an earlier body,
     /// with how many revisions back it was last seen and the body returned to.
     returns: Vec<(usize, usize, BodyHash)>,
@@ -559,11 +601,30 @@ impl BodyStates {
             .filter(|&at| at + 1 < position)
     }
 
-    fn record(&mut self, body: BodyHash, position: usize, side: &Side) {
+    /// Notes that the revision at `position` has the body `body`; `None` while the hash
+    /// is not known: only the revisions before the first body change, whose bodies are
+    /// all one and unparsed, are in that state, and [`Self::hashed`] records them when
+    /// the first change makes their hash known.
+    fn record(&mut self, body: Option<BodyHash>, position: usize, side: &Side) {
+        let Some(body) = body else {
+            match &mut self.unhashed {
+                Some((_, _, last)) => *last = position,
+                None => self.unhashed = Some((position, side.clone(), position)),
+            }
+            return;
+        };
         self.seen
             .entry(body)
             .and_modify(|(at, _)| *at = position)
             .or_insert_with(|| (position, side.clone()));
+    }
+
+    /// The hash of the first body, known now: record the revisions that had it.
+    fn hashed(&mut self, body: BodyHash) {
+        if let Some((first, side, last)) = self.unhashed.take() {
+            self.record(Some(body), first, &side);
+            self.record(Some(body), last, &side);
+        }
     }
 
     /// A substantive change from `old` to `new` at entry `entry`; `back` is how many
@@ -886,9 +947,11 @@ mod tests {
         );
         let mut cache = RecentParses::default();
         let (first, _) = load_revision(&archive, &history.revisions[0], None, &mut cache).unwrap();
+        // Parsed with its body, the next revision reuses the blocks, lines shifted.
+        let first = first.with_body();
         let seen = Seen {
             side: Side::default(),
-            body: body_hash(&first.briefing()),
+            body: Some(body_hash(&first.briefing())),
             parsed: first,
         };
         let (second, _) =
@@ -896,13 +959,38 @@ mod tests {
         let Loaded::Parsed(parsed) = &second else {
             panic!("absent");
         };
-        assert!(parsed.body_reused);
+        assert!(parsed.body_reused && parsed.body_parsed);
         let bytes = archive.files["r1:a.md"].clone();
         let fresh = parse_briefing(&bytes, &Origin::at_revision("a.md", "r1")).unwrap();
         assert_eq!(*second.briefing(), fresh.briefing);
         assert_eq!(second.briefing().blocks[0].line, 6);
         assert_eq!(seen.parsed.briefing().blocks[0].line, 5);
-        assert_eq!(body_hash(&second.briefing()), seen.body);
+        assert_eq!(Some(body_hash(&second.briefing())), seen.body);
+        // Unparsed, it stays unparsed: the two compare as they are, bodies left alone.
+        let (unparsed, _) = load_revision(
+            &archive,
+            &history.revisions[0],
+            None,
+            &mut RecentParses::default(),
+        )
+        .unwrap();
+        let seen = Seen {
+            side: Side::default(),
+            body: None,
+            parsed: unparsed,
+        };
+        let (second, _) = load_revision(
+            &archive,
+            &history.revisions[1],
+            Some(&seen),
+            &mut RecentParses::default(),
+        )
+        .unwrap();
+        let Loaded::Parsed(parsed) = &second else {
+            panic!("absent");
+        };
+        assert!(parsed.body_reused && !parsed.body_parsed);
+        assert!(second.briefing().blocks.is_empty());
     }
 
     #[test]

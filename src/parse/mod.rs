@@ -27,7 +27,7 @@ pub use error::{ParseError, ParseErrorKind, ParseWarning};
 pub use front_matter::MAX_YAML_BYTES;
 pub(crate) use front_matter::{MAX_FLOW_DEPTH, too_deep_flow_line};
 pub use invisible::is_invisible;
-pub use revision::{ParsedRevision, parse_revision};
+pub use revision::{ParsedRevision, parse_revision, parse_revision_front};
 
 use crate::model::{Block, Briefing, FrontMatter, Origin};
 

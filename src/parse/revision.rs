@@ -14,25 +14,62 @@ use super::{ParseError, ParseWarning, Parsed, bare_cr_as_lf, body, check_bytes, 
 use crate::model::{Block, Briefing, Origin};
 
 /// One parsed revision, with its bytes kept so that the next revision of the same
-/// briefing can reuse its body.
+/// briefing can reuse its body, and so that a body left unparsed can be parsed later.
 #[derive(Debug, Clone)]
 pub struct ParsedRevision {
+    /// The front matter, and the blocks once the body is parsed (see
+    /// [`Self::body_parsed`]).
     pub briefing: Arc<Briefing>,
     pub warnings: Vec<ParseWarning>,
-    /// True when the blocks were copied from the previous revision because the two bodies
-    /// are byte-identical (so they are also equal block for block).
+    /// True when the body is byte for byte the previous revision's (its blocks, when
+    /// parsed, are the previous revision's too).
     pub body_reused: bool,
-    bytes: Vec<u8>,
+    /// False while the body is not cut into blocks yet ([`parse_revision_front`]):
+    /// `briefing.blocks` is then empty whatever the body holds.
+    pub body_parsed: bool,
+    bytes: Arc<Vec<u8>>,
     /// Byte offset of the body in `bytes`.
     body_start: usize,
     /// 1-based file line of the body's first line.
     body_first_line: usize,
+    /// The file's lines end in a bare CR, read as LF (see `parse::bare_cr_as_lf`).
+    bare_cr: bool,
 }
 
 impl ParsedRevision {
     /// The revision's body as bytes (everything after the front matter).
     fn body(&self) -> &[u8] {
         self.bytes.get(self.body_start..).unwrap_or_default()
+    }
+
+    /// True when this revision and `other` have byte-identical bodies.
+    pub fn same_body_as(&self, other: &ParsedRevision) -> bool {
+        self.body() == other.body()
+    }
+
+    /// This revision with its body cut into blocks: itself when it already is.
+    pub fn with_body(&self) -> ParsedRevision {
+        if self.body_parsed {
+            return self.clone();
+        }
+        // The bytes passed the checks when the revision was read: they are UTF-8 from
+        // `body_start`, which is a character boundary (it follows the front matter's
+        // closing line).
+        let text = std::str::from_utf8(self.body()).unwrap_or_default();
+        let text = if self.bare_cr {
+            std::borrow::Cow::Owned(text.replace('\r', "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let blocks = body::parse_body(&text, self.body_first_line);
+        ParsedRevision {
+            briefing: Arc::new(Briefing {
+                front_matter: self.briefing.front_matter.clone(),
+                blocks,
+            }),
+            body_parsed: true,
+            ..self.clone()
+        }
     }
 }
 
@@ -57,6 +94,24 @@ pub fn parse_revision(
     origin: &Origin,
     previous: Option<&ParsedRevision>,
 ) -> Result<ParsedRevision, ParseError> {
+    let parsed = parse_revision_front(bytes, origin, previous)?;
+    Ok(if parsed.body_parsed {
+        parsed
+    } else {
+        parsed.with_body()
+    })
+}
+
+/// Like [`parse_revision`], but leaves the body unparsed unless it is `previous`'s and
+/// `previous` has its blocks: a walk then cuts a body into blocks only when the
+/// revision next to it has a different one ([`ParsedRevision::with_body`]). Two
+/// revisions with the same body, both unparsed, compare as they would parsed: their
+/// blocks are equal either way.
+pub fn parse_revision_front(
+    bytes: Vec<u8>,
+    origin: &Origin,
+    previous: Option<&ParsedRevision>,
+) -> Result<ParsedRevision, ParseError> {
     if let Some(previous) = previous
         && let Some(reused) = reuse_body(&bytes, origin, previous)?
     {
@@ -66,27 +121,31 @@ pub fn parse_revision(
             briefing: Arc::new(parsed.briefing),
             warnings: parsed.warnings,
             body_reused: true,
-            bytes,
+            body_parsed: previous.body_parsed,
+            bytes: Arc::new(bytes),
             body_start,
             body_first_line,
+            bare_cr: previous.bare_cr,
         });
     }
     let text = check_bytes(&bytes, bytes.len(), origin)?;
-    let text = bare_cr_as_lf(text);
-    let layout = read_layout(&text, origin)?;
-    let blocks = body::parse_body(layout.body, layout.body_first_line);
+    let converted = bare_cr_as_lf(text);
+    let bare_cr = matches!(converted, std::borrow::Cow::Owned(_));
+    let layout = read_layout(&converted, origin)?;
     // The body is a suffix of the text, which is a suffix of the bytes (after the BOM);
     // `bare_cr_as_lf` keeps lengths.
     let body_start = bytes.len() - layout.body.len();
     let body_first_line = layout.body_first_line;
-    let parsed = layout.into_parsed(blocks);
+    let parsed = layout.into_parsed(Vec::new());
     Ok(ParsedRevision {
         briefing: Arc::new(parsed.briefing),
         warnings: parsed.warnings,
         body_reused: false,
-        bytes,
+        body_parsed: false,
+        bytes: Arc::new(bytes),
         body_start,
         body_first_line,
+        bare_cr,
     })
 }
 
@@ -163,6 +222,25 @@ mod tests {
             }
         }
         reused
+    }
+
+    #[test]
+    fn a_deferred_body_parses_to_the_same_blocks() {
+        let one = format!("---\ntitle: A\n---\n{BODY}");
+        let two = format!("---\ntitle: B\nx: y\n---\n{BODY}");
+        let first = parse_revision_front(one.clone().into_bytes(), &origin(), None).unwrap();
+        assert!(!first.body_parsed && first.briefing.blocks.is_empty());
+        let second =
+            parse_revision_front(two.clone().into_bytes(), &origin(), Some(&first)).unwrap();
+        assert!(second.body_reused && !second.body_parsed && second.same_body_as(&first));
+        for (text, parsed) in [(one, first), (two, second)] {
+            let fresh = parse_briefing(text.as_bytes(), &origin()).unwrap();
+            assert_eq!(*parsed.with_body().briefing, fresh.briefing);
+        }
+        let mac = format!("---\ntitle: A\n---\n{BODY}").replace('\n', "\r");
+        let parsed = parse_revision_front(mac.clone().into_bytes(), &origin(), None).unwrap();
+        let fresh = parse_briefing(mac.as_bytes(), &origin()).unwrap();
+        assert_eq!(*parsed.with_body().briefing, fresh.briefing);
     }
 
     const BODY: &str = "\u{a0}\nVia Teleconference\n\nMS. PSAKI:  Hi.  \nQ  Why?\n";
