@@ -411,3 +411,16 @@ fn parser_warnings_in_a_walk_are_shown_with_their_location() {
     }
     assert!(stdout_of(&output).contains("1 turn edited"));
 }
+
+#[test]
+fn each_declared_licence_has_its_text() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Copyright (c) the briefdiff authors"), "{mit}");
+    assert!(mit.contains("Permission is hereby granted, free of charge"));
+    let apache = fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+}
