@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::pager::Paging;
 pub use super::source::SourceArgs;
 
 const EXAMPLES: &str = "\
@@ -38,6 +39,15 @@ pub struct Cli {
     /// Config file (default: `.briefdiff.yaml` at the archive root or beside the inputs)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// When to page the output through `less` (or $BRIEFDIFF_PAGER, then $PAGER): `auto`
+    /// pages `diff`, `log`, `history` and `audit` when stdout is a terminal
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Paging::Auto)]
+    pub paging: Paging,
+
+    /// Never page the output (`--paging never`)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Subcommand)]

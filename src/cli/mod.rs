@@ -9,11 +9,12 @@ mod completions;
 mod diff;
 mod git_diff;
 mod man;
+mod pager;
 mod parse;
 mod progress;
 mod source;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use briefdiff::report::Visible;
@@ -43,12 +44,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = pager::Output::open(&cli);
     let result = dispatch(&cli, &mut out).and_then(|outcome| {
         out.flush()?;
         Ok(outcome)
     });
+    // Waits for the user to quit the pager, before any error is printed under it.
+    out.finish();
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differences) => ExitCode::from(1),
@@ -137,5 +139,8 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
 /// Prints located warnings on stderr, one a line.
 #[allow(clippy::print_stderr)]
 pub(crate) fn warn(message: impl std::fmt::Display) {
-    eprintln!("warning: {}", Visible(message));
+    let line = format!("warning: {}", Visible(message));
+    if !pager::hold(&line) {
+        eprintln!("{line}");
+    }
 }

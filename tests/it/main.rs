@@ -21,3 +21,4 @@ mod hostile;
 mod parse;
 mod report;
 mod revisions;
+mod terminal;
