@@ -202,7 +202,8 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// A git repository or a snapshots folder (default: the current folder)
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
     pub source: Option<PathBuf>,
     /// git only: a revision range `A..B`, or one revision meaning all of its history
     pub range: Option<String>,
@@ -228,9 +229,11 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The briefing: its path in the archive, or its URL with `--match url`
+    /// The briefing: its path (relative to the current folder inside the archive), or
+    /// its URL with `--match url`
     pub document: String,
-    /// A git repository or a snapshots folder (default: the current folder)
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
     pub source: Option<PathBuf>,
 
     #[command(flatten)]
@@ -242,8 +245,9 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A git repository or a snapshots folder
-    pub source: PathBuf,
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
+    pub source: Option<PathBuf>,
     /// git only: a revision range `A..B`, or one revision meaning all of its history
     pub range: Option<String>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
@@ -259,8 +263,9 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A git repository or a snapshots folder
-    pub source: PathBuf,
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
+    pub source: Option<PathBuf>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<String>,
@@ -278,6 +283,11 @@ pub struct CheckArgs {
     /// Exit 1 when a finding has this severity or a higher one
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Exit 0, not 3, when nothing could be compared (no briefing changed between base
+    /// and head, or every one that did was added in between)
+    #[arg(long)]
+    pub allow_empty: bool,
 
     #[command(flatten)]
     pub source_args: SourceArgs,

@@ -6,8 +6,10 @@ mod archive;
 mod args;
 mod color;
 mod completions;
+mod date;
 mod diff;
 mod git_diff;
+mod hinted;
 mod man;
 mod pager;
 mod parse;
@@ -32,6 +34,8 @@ pub enum Outcome {
     Differences,
     /// Exit 2 after a full report: some revision could not be read or was skipped.
     Incomplete,
+    /// Exit 3: `check` had nothing to compare.
+    NothingCompared,
 }
 
 /// Parses argv, runs the command and returns the process exit code.
@@ -55,6 +59,7 @@ pub fn run() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differences) => ExitCode::from(1),
         Ok(Outcome::Incomplete) => ExitCode::from(2),
+        Ok(Outcome::NothingCompared) => ExitCode::from(3),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             report_error(&error);
@@ -110,6 +115,9 @@ fn report_error(error: &anyhow::Error) {
 fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     use briefdiff::parse::{ParseError, ParseErrorKind};
     for cause in error.chain() {
+        if let Some(hinted) = cause.downcast_ref::<hinted::Hinted>() {
+            return Some(hinted.hint());
+        }
         if let Some(load) = cause.downcast_ref::<briefdiff::load::LoadError>() {
             return load.hint();
         }

@@ -231,6 +231,134 @@ fn since_after_until_is_refused() {
     );
 }
 
+#[test]
+fn check_of_a_reversed_range_is_an_error_that_says_so() {
+    let (repo, commits) = gate_repo();
+    let output = check(&repo, "HEAD", "HEAD~1", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output),
+        "error: --base HEAD is a descendant of --head HEAD~1: the range is reversed\n\
+         hint: --base names the older revision and --head the newer one: swap them\n"
+    );
+    assert!(output.stdout.is_empty());
+    // By id too: what matters is the commits, not how they are named.
+    let by_id = check(&repo, &commits[3], &commits[1], &[]);
+    assert_eq!(by_id.status.code(), Some(2));
+    assert!(stderr_of(&by_id).contains("the range is reversed"));
+}
+
+#[test]
+fn check_of_snapshots_in_the_wrong_order_is_an_error() {
+    let output = briefdiff()
+        .arg("check")
+        .arg(demo_archive())
+        .args(["--base", "2022-06-17T10-00", "--head", "2022-06-14T20-00"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains(
+            "--base 2022-06-17T10-00 is not older than --head 2022-06-14T20-00: the range is reversed"
+        ),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn check_that_compared_nothing_says_why_and_exits_3() {
+    let mut repo = Repo::new();
+    repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
+    repo.commit("one briefing");
+    for n in 0..3 {
+        repo.write(
+            &format!("new-{n}.md"),
+            &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72),
+        );
+    }
+    repo.commit("three more");
+    let output = check(&repo, "HEAD~1", "HEAD", &[]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "warning: 3 briefings touched, all added in the range: nothing to compare\n"
+    );
+    // Not even touched: the same, with its own words.
+    let same = check(&repo, "HEAD", "HEAD", &[]);
+    assert_eq!(same.status.code(), Some(3));
+    assert!(stderr_of(&same).contains("no briefing changed between base and head"));
+    // Asked for: a pass, still saying so.
+    let allowed = check(&repo, "HEAD~1", "HEAD", &["--allow-empty"]);
+    assert_eq!(allowed.status.code(), Some(0));
+    assert!(stderr_of(&allowed).contains("nothing to compare"));
+    // Something compared: the added ones are not what decides.
+    repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 50));
+    repo.commit("re-wrap");
+    let mixed = check(&repo, "HEAD~2", "HEAD", &[]);
+    assert_eq!(mixed.status.code(), Some(0), "{}", stderr_of(&mixed));
+    assert!(stdout_of(&mixed).contains("checked 1 briefing: 1 comparison"));
+}
+
+#[test]
+fn check_labels_the_old_side_with_the_base_it_was_given() {
+    let (mut repo, commits) = gate_repo();
+    // A commit that does not touch the briefing: the base, after its last change.
+    repo.write("other.md", "---\ntitle: Other\n---\n\nA paragraph.\n");
+    let base = repo.commit("another file");
+    repo.write(PATH, &briefing("2023-01-11 09:00:00-05:00", ANSWER, 50));
+    repo.commit("edit");
+    let output = check(&repo, "HEAD~1", "HEAD", &["--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(first["document"], PATH);
+    assert_eq!(
+        first["old"]["revision"],
+        base.as_str(),
+        "not {}",
+        commits[3]
+    );
+    assert_eq!(first["old"]["label"], format!("{}:{PATH}", &base[..9]));
+    let text = check(&repo, "HEAD~1", "HEAD", &["--format", "markdown"]);
+    assert!(
+        stdout_of(&text).contains(&base[..9]),
+        "{}",
+        stdout_of(&text)
+    );
+    assert!(!stdout_of(&text).contains(&commits[3][..9]));
+}
+
+#[test]
+fn check_against_a_base_that_moved_on_compares_from_the_merge_base() {
+    let (repo, commits) = gate_repo();
+    // A branch from the re-wrap that edits the briefing its own way.
+    repo.git(&["checkout", "-q", "-b", "topic", &commits[1]]);
+    repo.write(
+        PATH,
+        &briefing(
+            "2023-01-10 15:10:00-05:00",
+            &ANSWER.replace("Ohio", "Iowa"),
+            50,
+        ),
+    );
+    let mut repo = repo;
+    repo.commit("topic edit");
+    let output = check(&repo, "main", "topic", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "--base main is not an ancestor of --head topic: comparing from their merge base {}",
+            &commits[1][..9]
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(first["old"]["revision"], commits[1].as_str());
+    assert_eq!(first["summary"]["words_inserted"], 1);
+}
+
 /// Over the real archive, audit reports exactly one comparison per file modification
 /// that `git log --raw` lists (first-parent, as the walk goes; additions have nothing to
 /// compare with).

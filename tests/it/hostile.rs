@@ -670,10 +670,14 @@ fn missing_head_commit_is_an_error_naming_head() {
 #[test]
 fn repository_without_commits_is_empty_not_broken() {
     let repo = Repo::new();
-    for command in ["log", "audit", "check"] {
+    for command in ["log", "audit"] {
         let output = run(&[os(command), repo.dir.as_os_str()]);
         assert_exit_naming(&output, 0, "HEAD has no commits yet");
     }
+    // `check` had nothing to compare, and says so with its own exit code.
+    let output = run(&[os("check"), repo.dir.as_os_str()]);
+    assert_exit_naming(&output, 3, "HEAD has no commits yet");
+    assert_exit_naming(&output, 3, "no briefing changed between base and head");
 }
 
 #[test]
@@ -693,12 +697,20 @@ fn check_of_a_first_commit_has_nothing_to_check_against() {
     repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
     repo.commit("first");
     let output = run(&[os("check"), repo.dir.as_os_str()]);
+    // Nothing compared is never a pass by accident: exit 3, saying why.
     assert_exit_naming(
         &output,
-        0,
+        3,
         "HEAD is a root commit: nothing to check against",
     );
+    assert_exit_naming(
+        &output,
+        3,
+        "1 briefing touched, all added in the range: nothing to compare",
+    );
     assert!(stdout_of(&output).contains("checked 0 briefings"));
+    let allowed = run(&[os("check"), os("--allow-empty"), repo.dir.as_os_str()]);
+    assert_exit_naming(&allowed, 0, "nothing to compare");
 }
 
 #[test]
@@ -706,9 +718,35 @@ fn unknown_base_is_an_error_naming_it_with_a_hint() {
     let mut repo = Repo::new();
     two_briefings(&mut repo);
     let output = run(&[os("check"), os("--base"), os("nope"), repo.dir.as_os_str()]);
-    assert_exit_naming(&output, 2, "`nope..HEAD`");
+    // The revision as the user typed it, not a range they never wrote.
+    assert_exit_naming(&output, 2, "error: --base nope names no commit in ");
     assert_exit_naming(&output, 2, "hint: name commits git knows here");
-    assert!(!stderr_of(&output).contains("A...B"));
+    assert!(
+        !stderr_of(&output).contains("nope.."),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn a_revision_past_the_first_commit_says_how_far_history_goes() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    let output = run(&[
+        os("check"),
+        os("--base"),
+        os("HEAD~99999"),
+        repo.dir.as_os_str(),
+    ]);
+    assert_exit_naming(&output, 2, "--base HEAD~99999 names no commit");
+    assert_exit_naming(
+        &output,
+        2,
+        "goes back past the first commit: HEAD has 2 commits before it",
+    );
+    assert!(!stderr_of(&output).contains("parent 0"));
+    let log = run(&[os("log"), repo.dir.as_os_str(), os("HEAD~99999..HEAD")]);
+    assert_exit_naming(&log, 2, "`HEAD~99999`: goes back past the first commit");
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod corpus;
 mod diff;
 mod gate;
 mod gitint;
+mod habits;
 mod hostile;
 mod parse;
 mod report;
