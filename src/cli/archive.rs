@@ -35,12 +35,15 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
     )?;
     let styles = color::styles(cli.color);
     let format = args.format;
+    let mut lines = LogLines::default();
     let totals = walk_all(
         &opened,
         &args.source_args,
         PairSelection::Consecutive,
         |report| {
             for entry in &report.entries {
+                let mut line = Vec::new();
+                let out = &mut line;
                 match (entry, format) {
                     (Entry::Compared(compared), LogFormat::Json) => {
                         json::write_comparison(out, &compared.pair(&report.document))?;
@@ -80,14 +83,62 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                         )?;
                     }
                 }
+                lines.push(entry, line);
             }
             Ok(())
         },
     )?;
+    lines.write(out, args.reverse)?;
     if format == LogFormat::Json {
         json::write_run_summary(out, &totals)?;
     }
     Ok(walk_outcome(&totals))
+}
+
+/// `log`'s lines, held until the walk ends: the walk gives one briefing's revisions at
+/// a time, and `log` lists them as git does, newest first by the new revision's commit
+/// time (a snapshot's name), then by path. A line is a few hundred bytes.
+#[derive(Debug, Default)]
+struct LogLines {
+    lines: Vec<(LogKey, Vec<u8>)>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct LogKey {
+    time: Option<i64>,
+    revision: Option<String>,
+    path: String,
+    /// Walk order, the last tie-break.
+    seq: usize,
+}
+
+impl LogLines {
+    fn push(&mut self, entry: &Entry, line: Vec<u8>) {
+        let (side, path) = match entry {
+            Entry::Compared(compared) => (&compared.new, &compared.path),
+            Entry::Unreadable(unreadable) => (&unreadable.side, &unreadable.path),
+        };
+        let key = LogKey {
+            time: side.time,
+            revision: side.revision.clone(),
+            path: path.clone(),
+            seq: self.lines.len(),
+        };
+        self.lines.push((key, line));
+    }
+
+    /// Newest first, or oldest first with `reverse`; paths in order either way.
+    fn write(mut self, out: &mut impl Write, reverse: bool) -> std::io::Result<()> {
+        self.lines.sort_by(|(a, _), (b, _)| {
+            let when = (a.time, &a.revision).cmp(&(b.time, &b.revision));
+            let when = if reverse { when } else { when.reverse() };
+            when.then_with(|| (&a.path, a.seq).cmp(&(&b.path, b.seq)))
+        });
+        for (_, line) in &self.lines {
+            out.write_all(line)?;
+        }
+        Ok(())
+    }
 }
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {

@@ -60,11 +60,15 @@ Examples:
   briefdiff diff old.md new.md --format json --exit-code")]
     Diff(DiffArgs),
 
-    /// One line per changed briefing per revision
+    /// One line per changed briefing per revision, newest first
     #[command(after_help = "\
+Lines come newest first, as in git log (by the new revision's commit time or snapshot
+name, then by path); --reverse lists the oldest first.
+
 Examples:
-  briefdiff log                                 the archive in the current folder
+  briefdiff log                                 the archive around the current folder
   briefdiff log /path/to/archive v1.0..HEAD -- press-briefings/
+  briefdiff log --since '2 weeks ago' --reverse
   briefdiff log fixtures/demo-archive --format json")]
     Log(LogArgs),
 
@@ -217,6 +221,11 @@ pub struct LogArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub format: LogFormat,
+
+    /// Oldest first (the default is newest first, as in `git log`: by the new revision's
+    /// commit time or snapshot name, then by path)
+    #[arg(long)]
+    pub reverse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -162,8 +162,9 @@ fn audit_and_log_walk_every_revision_and_write_nothing() {
     assert_eq!(log.status.code(), Some(0), "{}", stderr_of(&log));
     let log = stdout_of(&log);
     assert_eq!(log.lines().count(), 3, "{log}");
+    // Newest first, as git log: the re-wrap, the oldest change, is last.
     assert!(
-        log.lines().next().unwrap().ends_with("1 cosmetic change"),
+        log.lines().last().unwrap().ends_with("1 cosmetic change"),
         "{log}"
     );
 

@@ -190,3 +190,36 @@ fn impossible_dates_and_unknown_words_are_refused_with_the_forms_accepted() {
         assert!(output.stdout.is_empty());
     }
 }
+
+#[test]
+fn log_lists_newest_first_as_git_log_does_and_reverse_oldest_first() {
+    let repo = archive();
+    let newest = log_lines(&repo, &["--color", "never"]);
+    let order: Vec<(&str, &str)> = newest
+        .iter()
+        .map(|line| {
+            let fields: Vec<&str> = line.split("  ").collect();
+            (fields[1], fields[2])
+        })
+        .collect();
+    let commits: Vec<String> = repo
+        .git(&["log", "--format=%h", "-n", "2"])
+        .lines()
+        .map(|id| id[..7].to_string())
+        .collect();
+    // The last commit's two briefings, in path order, then the commit before.
+    assert_eq!(order.len(), 4, "{newest:#?}");
+    for (index, (revision, path)) in order.iter().enumerate() {
+        assert!(revision.starts_with(&commits[index / 2]), "{newest:#?}");
+        assert_eq!(*path, [BRIEFING, STATEMENT][index % 2], "{newest:#?}");
+    }
+    let oldest = log_lines(&repo, &["--reverse"]);
+    assert!(oldest[0].contains(&format!("{}", &commits[1])), "{oldest:#?}");
+    assert!(oldest[0].contains(BRIEFING) && oldest[1].contains(STATEMENT));
+    assert!(oldest[3].contains(&commits[0]));
+    // JSON Lines follow the same order, the summary last.
+    let json = log_lines(&repo, &["--format", "json"]);
+    let first: serde_json::Value = serde_json::from_str(&json[0]).unwrap();
+    assert!(first["new"]["revision"].as_str().unwrap().starts_with(&commits[0]));
+    assert!(json[4].contains("\"type\":\"summary\""));
+}
