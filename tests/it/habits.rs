@@ -214,7 +214,7 @@ fn log_lists_newest_first_as_git_log_does_and_reverse_oldest_first() {
         assert_eq!(*path, [BRIEFING, STATEMENT][index % 2], "{newest:#?}");
     }
     let oldest = log_lines(&repo, &["--reverse"]);
-    assert!(oldest[0].contains(&format!("{}", &commits[1])), "{oldest:#?}");
+    assert!(oldest[0].contains(&commits[1]), "{oldest:#?}");
     assert!(oldest[0].contains(BRIEFING) && oldest[1].contains(STATEMENT));
     assert!(oldest[3].contains(&commits[0]));
     // JSON Lines follow the same order, the summary last.
