@@ -220,6 +220,11 @@ fn log_lists_newest_first_as_git_log_does_and_reverse_oldest_first() {
     // JSON Lines follow the same order, the summary last.
     let json = log_lines(&repo, &["--format", "json"]);
     let first: serde_json::Value = serde_json::from_str(&json[0]).unwrap();
-    assert!(first["new"]["revision"].as_str().unwrap().starts_with(&commits[0]));
+    assert!(
+        first["new"]["revision"]
+            .as_str()
+            .unwrap()
+            .starts_with(&commits[0])
+    );
     assert!(json[4].contains("\"type\":\"summary\""));
 }
