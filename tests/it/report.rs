@@ -212,3 +212,40 @@ fn inline_word_diffs_read_as_each_side_really_is() {
         "{shown}"
     );
 }
+
+#[test]
+fn context_in_a_long_block_ends_at_a_sentence_not_mid_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let speech = |amount: &str| {
+        format!(
+            "---\ntitle: x\n---\n\nMS. PSAKI:  We met the governors this morning to talk \
+             about the storm and the roads that it closed across the region. The President \
+             will announce $3 {amount} for repairs, and the Secretary will travel there on \
+             Thursday. She will meet the mayors and the road crews who have worked through \
+             the night on the bridges and the levees along the river.\n"
+        )
+    };
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    std::fs::write(&old, speech("billion")).unwrap();
+    std::fs::write(&new, speech("million")).unwrap();
+    let output = briefdiff()
+        .args(["diff"])
+        .args([&old, &new])
+        .output()
+        .unwrap();
+    let text = stdout_of(&output);
+    let block: String = text
+        .lines()
+        .skip_while(|line| !line.starts_with("    MS. PSAKI: "))
+        .take_while(|line| line.starts_with("    "))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        block,
+        "MS. PSAKI: … The President will announce $3 [-billion-]{+million+} for repairs, and \
+         the Secretary will travel there on Thursday. …",
+        "{text}"
+    );
+}
