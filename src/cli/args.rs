@@ -57,7 +57,11 @@ pub enum Command {
 Examples:
   briefdiff diff old.md new.md
   briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --format markdown
-  briefdiff diff old.md new.md --format json --exit-code")]
+  briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --stat
+  briefdiff diff old.md new.md --format json --exit-code
+
+Identical files print nothing (but for the one JSON object) and exit 0, as with git
+diff; --stat prints one line per file.")]
     Diff(DiffArgs),
 
     /// One line per changed briefing per revision, newest first
@@ -202,6 +206,11 @@ pub struct DiffArgs {
     /// Exit with 1 when the two differ substantively
     #[arg(long)]
     pub exit_code: bool,
+
+    /// One line per file: its path and a digest of its changes (`no change` for
+    /// identical files, which otherwise print nothing, as in `git diff`)
+    #[arg(long)]
+    pub stat: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,14 +7,24 @@ use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::terminal::Layout;
-use briefdiff::report::{Pair, Side, Styles, github, json, markdown, side_by_side, terminal};
+use briefdiff::report::{
+    Pair, Role, Side, Styles, Visible, digest, github, json, markdown, side_by_side, terminal,
+};
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
+use super::hinted::Hinted;
 use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    if args.stat && args.report.format != Format::Text {
+        return Err(Hinted::new(
+            "--stat prints one line of text per file; it has no other --format",
+            "drop --stat for a full report in that format",
+        )
+        .into());
+    }
     let config = load_config(cli.config.as_deref(), &args.new)?;
     if args.old.as_os_str() == STDIN && args.new.as_os_str() == STDIN {
         anyhow::bail!("standard input (`-`) can be only one side of a diff");
@@ -43,7 +53,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
         new_briefing: &new.briefing,
         comparison: &comparison,
     };
-    PairWriter::new(cli, &args.report).write(&pair, out)?;
+    write_one(cli, args, &pair, out)?;
 
     let differs =
         comparison.summary.substantive || comparison.metadata.iter().any(|change| !change.cosmetic);
@@ -81,6 +91,7 @@ fn run_folders(
     let mut unreadable = 0;
     let mut shown = 0;
     let writer = PairWriter::new(cli, &args.report);
+    let styles = color::styles(cli.color);
     let result = walk(&pair, &scan.histories, &options, |report| {
         for warning in &report.warnings {
             warn(warning);
@@ -94,6 +105,13 @@ fn run_folders(
                     }
                     differs |= comparison.summary.substantive
                         || comparison.metadata.iter().any(|change| !change.cosmetic);
+                    if args.report.ignore_cosmetic && comparison.is_cosmetic_only() {
+                        continue;
+                    }
+                    if args.stat {
+                        write_stat(out, &compared.pair(&report.document), &styles)?;
+                        continue;
+                    }
                     if shown > 0 && args.report.format == Format::Text {
                         writeln!(out)?;
                     }
@@ -120,6 +138,41 @@ fn run_folders(
     } else {
         Outcome::Success
     })
+}
+
+/// One pair of files: the report; or, as `git diff` does, nothing at all when they are
+/// identical (or differ only cosmetically under `--ignore-cosmetic`), except in JSON,
+/// whose one object is the contract; or one line with `--stat`.
+fn write_one(
+    cli: &Cli,
+    args: &DiffArgs,
+    pair: &Pair<'_>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let comparison = pair.comparison;
+    if args.stat {
+        return write_stat(out, pair, &color::styles(cli.color));
+    }
+    // Ignored paragraphs are counted in the report, never dropped silently: a pair is
+    // identical when it parses the same, or compares empty with nothing ignored.
+    let unchanged = comparison.metadata.is_empty() && !comparison.summary.body_changed;
+    let quiet = comparison.summary.ignored == 0
+        && (unchanged || (args.report.ignore_cosmetic && comparison.is_cosmetic_only()));
+    let hidden = pair.old_briefing == pair.new_briefing || quiet;
+    if hidden && args.report.format != Format::Json {
+        return Ok(());
+    }
+    PairWriter::new(cli, &args.report).write(pair, out)
+}
+
+/// `--stat`: the document and a digest of its changes, one line.
+fn write_stat(out: &mut impl Write, pair: &Pair<'_>, styles: &Styles) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}  {}",
+        styles.paint(Role::Document, pair.document),
+        Visible(digest(pair.comparison))
+    )
 }
 
 fn side(path: &Path) -> Side {

@@ -424,3 +424,61 @@ fn each_declared_licence_has_its_text() {
     assert!(apache.contains("Version 2.0, January 2004"));
     assert!(apache.contains("END OF TERMS AND CONDITIONS"));
 }
+
+#[test]
+fn identical_files_print_nothing_as_git_diff_does() {
+    let file = snapshot_file("2022-06-14T20-00");
+    for extra in [&[][..], &["--exit-code"], &["--format", "markdown"]] {
+        let output = briefdiff()
+            .arg("diff")
+            .args([&file, &file])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{extra:?}");
+        assert_eq!(stdout_of(&output), "", "{extra:?}");
+        assert_eq!(stderr_of(&output), "");
+    }
+    // JSON keeps its one object.
+    let json = briefdiff()
+        .args(["diff", "--format", "json"])
+        .args([&file, &file])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["summary"]["body_changed"], false);
+    // --stat: one line a file.
+    let stat = briefdiff()
+        .args(["diff", "--stat"])
+        .args([&file, &file])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&stat), format!("{}  no change\n", file.display()));
+    let changed = briefdiff()
+        .args(["diff", "--stat"])
+        .args([&file, &snapshot_file("2022-06-15T23-00")])
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&changed).ends_with("  1 turn edited (+1 -1 words)\n"),
+        "{}",
+        stdout_of(&changed)
+    );
+    assert_eq!(stdout_of(&changed).lines().count(), 1);
+}
+
+#[test]
+fn cosmetic_only_files_print_nothing_under_ignore_cosmetic() {
+    // The last snapshot re-wraps every answer: cosmetic only.
+    let old = snapshot_file("2022-06-16T10-00");
+    let new = snapshot_file("2022-06-17T10-00");
+    let shown = briefdiff().arg("diff").args([&old, &new]).output().unwrap();
+    assert!(stdout_of(&shown).contains("cosmetic"), "{}", stdout_of(&shown));
+    let hidden = briefdiff()
+        .args(["diff", "--ignore-cosmetic"])
+        .args([&old, &new])
+        .output()
+        .unwrap();
+    assert_eq!(hidden.status.code(), Some(0));
+    assert_eq!(stdout_of(&hidden), "");
+}
