@@ -18,7 +18,7 @@ use std::io::Write;
 use super::args::{
     AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
 };
-use super::diff::PairWriter;
+use super::diff::{PairWriter, comment};
 use super::hinted::Hinted;
 use super::progress::Progress;
 use super::source::{self, Identity, Located, Opened};
@@ -235,9 +235,12 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let writer = PairWriter::new(cli, &args.report);
     let styles = color::styles(cli.color);
     let format = args.report.format;
+    let mut comment = comment(
+        &args.report,
+        "run the same briefdiff check with --format text",
+    );
     let mut failing = 0;
     let totals = walk_all(&opened, &args.source_args, PairSelection::Ends, |report| {
         for entry in &report.entries {
@@ -263,11 +266,11 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
                         &unreadable.finding,
                     )?;
                 }
-                (Entry::Compared(compared), Format::Markdown)
-                    if compared.comparison.summary.body_changed
-                        || !compared.comparison.metadata.is_empty() =>
-                {
-                    writer.write(&compared.pair(&report.document), out)?;
+                (Entry::Compared(compared), Format::Markdown) => {
+                    comment.add(&compared.pair(&report.document))?;
+                }
+                (Entry::Unreadable(unreadable), Format::Markdown) => {
+                    comment.add_problem(&unreadable.finding.message);
                 }
                 (_, Format::Github) => {
                     for finding in findings {
@@ -295,7 +298,6 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
                         )?;
                     }
                 }
-                _ => {}
             }
         }
         Ok(())
@@ -303,7 +305,8 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "checked")?,
-        Format::Markdown | Format::Github => {}
+        Format::Markdown => comment.write(out)?,
+        Format::Github => {}
     }
     if failing > 0 {
         return Ok(Outcome::Differences);
@@ -563,6 +566,7 @@ fn report_walk(
     let writer = PairWriter::new(cli, report_args);
     let styles = color::styles(cli.color);
     let format = report_args.format;
+    let mut comment = comment(report_args, "run the same command with --format text");
     let totals = walk_all(opened, source_args, PairSelection::Consecutive, |report| {
         for entry in &report.entries {
             match entry {
@@ -574,6 +578,8 @@ fn report_walk(
                         for finding in &compared.comparison.findings {
                             github::write_annotation(out, &compared.path, finding)?;
                         }
+                    } else if format == Format::Markdown {
+                        comment.add(&pair)?;
                     } else {
                         writer.write(&pair, out)?;
                         if format == Format::Text {
@@ -591,7 +597,8 @@ fn report_walk(
                     Format::Github => {
                         github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
                     }
-                    Format::Text | Format::Markdown => writeln!(
+                    Format::Markdown => comment.add_problem(&unreadable.finding.message),
+                    Format::Text => writeln!(
                         out,
                         "{} {}\n",
                         styles.paint(Role::Error, "parse-error:"),
@@ -605,7 +612,8 @@ fn report_walk(
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "audited")?,
-        Format::Markdown | Format::Github => {}
+        Format::Markdown => comment.write(out)?,
+        Format::Github => {}
     }
     Ok(walk_outcome(&totals))
 }

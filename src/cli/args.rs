@@ -191,6 +191,11 @@ pub struct ReportArgs {
     /// Show changes inline, even on a wide terminal
     #[arg(long, overrides_with = "side_by_side")]
     pub no_side_by_side: bool,
+
+    /// Markdown: at most N briefings with substantive changes shown in full; the rest
+    /// are counted. The comment stays under GitHub's 65,536 characters either way
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_entries: usize,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
+use briefdiff::report::comment::{Comment, CommentOptions, GITHUB_COMMENT_LIMIT};
 use briefdiff::report::terminal::Layout;
 use briefdiff::report::{
     Pair, Role, Side, Styles, Visible, digest, github, json, markdown, side_by_side, terminal,
@@ -92,6 +93,8 @@ fn run_folders(
     let mut shown = 0;
     let writer = PairWriter::new(cli, &args.report);
     let styles = color::styles(cli.color);
+    let mut comment = (args.report.format == Format::Markdown)
+        .then(|| comment(&args.report, "run briefdiff diff without --format markdown"));
     let result = walk(&pair, &scan.histories, &options, |report| {
         for warning in &report.warnings {
             warn(warning);
@@ -112,6 +115,10 @@ fn run_folders(
                         write_stat(out, &compared.pair(&report.document), &styles)?;
                         continue;
                     }
+                    if let Some(comment) = &mut comment {
+                        comment.add(&compared.pair(&report.document))?;
+                        continue;
+                    }
                     if shown > 0 && args.report.format == Format::Text {
                         writeln!(out)?;
                     }
@@ -130,6 +137,9 @@ fn run_folders(
         Ok(()) => {}
         Err(WalkError::Sink(error)) => return Err(error.into()),
         Err(error) => return Err(anyhow::anyhow!(error.to_string())),
+    }
+    if let Some(comment) = comment {
+        comment.write(out)?;
     }
     Ok(if unreadable + skipped > 0 {
         Outcome::Incomplete
@@ -162,7 +172,30 @@ fn write_one(
     if hidden && args.report.format != Format::Json {
         return Ok(());
     }
-    PairWriter::new(cli, &args.report).write(pair, out)
+    let writer = PairWriter::new(cli, &args.report);
+    if args.report.format == Format::Markdown {
+        // One briefing's section as it is, unless it would not fit in a comment.
+        let mut section = Vec::new();
+        writer.write(pair, &mut section)?;
+        if section.len() <= GITHUB_COMMENT_LIMIT {
+            return out.write_all(&section);
+        }
+        let mut comment = comment(&args.report, "run briefdiff diff without --format markdown");
+        comment.add(pair)?;
+        return comment.write(out);
+    }
+    writer.write(pair, out)
+}
+
+/// A pull-request comment bounded by `--max-entries` and GitHub's size limit; `see_all`
+/// says how to see what it leaves out.
+pub fn comment(report: &ReportArgs, see_all: &str) -> Comment {
+    Comment::new(CommentOptions {
+        max_entries: report.max_entries,
+        ignore_cosmetic: report.ignore_cosmetic,
+        see_all: see_all.to_string(),
+        ..CommentOptions::default()
+    })
 }
 
 /// `--stat`: the document and a digest of its changes, one line.

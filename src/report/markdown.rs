@@ -203,13 +203,13 @@ fn cell(value: Option<&MetaValue>) -> String {
 
 /// Text for inside a code span: [`visible`], with backticks (which would end the span)
 /// turned into quotes.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     visible(text).replace('`', "'")
 }
 
 /// Escapes what Markdown or a table cell would otherwise interpret, and shows control
 /// characters ([`visible`]).
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for ch in visible(text).chars() {
         if matches!(

@@ -473,7 +473,11 @@ fn cosmetic_only_files_print_nothing_under_ignore_cosmetic() {
     let old = snapshot_file("2022-06-16T10-00");
     let new = snapshot_file("2022-06-17T10-00");
     let shown = briefdiff().arg("diff").args([&old, &new]).output().unwrap();
-    assert!(stdout_of(&shown).contains("cosmetic"), "{}", stdout_of(&shown));
+    assert!(
+        stdout_of(&shown).contains("cosmetic"),
+        "{}",
+        stdout_of(&shown)
+    );
     let hidden = briefdiff()
         .args(["diff", "--ignore-cosmetic"])
         .args([&old, &new])

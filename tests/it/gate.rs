@@ -406,3 +406,75 @@ fn real_archive_audit_compares_every_modification() {
         expected.len()
     );
 }
+
+/// Two snapshots of `substantive` briefings with an edited answer and `cosmetic` ones
+/// only re-wrapped.
+fn busy_snapshots(root: &std::path::Path, substantive: usize, cosmetic: usize) {
+    let answer = |word: &str| {
+        format!(
+            "{ANSWER} The {word} budget covers the roads, the bridges and the levees along the \
+             river, and the states will apply for it in the spring."
+        )
+    };
+    for (snapshot, word, width) in [("2023-01-10", "first", 72), ("2023-01-11", "second", 50)] {
+        for n in 0..substantive + cosmetic {
+            let path = root.join(snapshot).join(format!("b{n:03}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let text = if n < substantive {
+                briefing("2023-01-10 15:10:00-05:00", &answer(word), 72)
+            } else {
+                briefing("2023-01-10 15:10:00-05:00", &answer("first"), width)
+            };
+            std::fs::write(path, text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_markdown_comment_fits_github_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_snapshots(dir.path(), 300, 40);
+    let run = |extra: &[&str]| {
+        let output = briefdiff()
+            .args(["check", "--format", "markdown"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let comment = run(&["--max-entries", "1000"]);
+    assert!(comment.len() < 65_536, "{} bytes", comment.len());
+    assert!(
+        comment.starts_with(
+            "**briefdiff**: 340 comparisons, 300 with substantive changes, 40 with cosmetic \
+             changes only; findings: 300 `stealth-edit` (error)"
+        ),
+        "{}",
+        &comment[..300]
+    );
+    let shown = comment.matches("\n### `").count();
+    assert!(shown > 10 && shown < 300, "{shown} sections");
+    let last = comment.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "_Left out: {} briefings with substantive changes",
+            300 - shown
+        )),
+        "{last}"
+    );
+    assert!(last.contains("a comment holds 65536 characters"), "{last}");
+    assert!(last.contains("--format text"), "{last}");
+
+    // --max-entries chooses; cosmetic-only briefings take a line each, or none.
+    let two = run(&["--max-entries", "2"]);
+    assert_eq!(two.matches("\n### `").count(), 2);
+    assert!(two.contains("_Left out: 298 briefings with substantive changes (at most 2"));
+    assert!(two.contains("<details><summary>40 briefings with cosmetic changes only"));
+    assert_eq!(two.matches("\n- `b3").count(), 40, "{two}");
+    assert!(two.contains("- `b339.md`: 1 cosmetic change\n"), "{two}");
+    let quiet = run(&["--max-entries", "2", "--ignore-cosmetic"]);
+    assert!(!quiet.contains("cosmetic changes only</summary>"));
+    assert!(!quiet.contains("- `b3"));
+}
