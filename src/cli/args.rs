@@ -93,6 +93,10 @@ Examples:
 
     /// CI gate: compare base and head, exit 1 on findings at or above --fail-on
     #[command(after_help = "\
+Exit status: 0 no finding at or above --fail-on; 1 findings; 2 an error, or a revision
+that could not be read; 3 nothing compared (no briefing changed between base and
+head, or every one that did was added in between; --allow-empty makes it 0).
+
 Examples:
   briefdiff check . --base origin/main --head HEAD --format github
   briefdiff check fixtures/demo-archive --fail-on warning

@@ -486,3 +486,37 @@ fn cosmetic_only_files_print_nothing_under_ignore_cosmetic() {
     assert_eq!(hidden.status.code(), Some(0));
     assert_eq!(stdout_of(&hidden), "");
 }
+
+#[test]
+fn the_man_page_tells_exit_status_environment_and_files() {
+    let output = briefdiff().arg("man").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = stdout_of(&output).replace("\\-", "-");
+    let sections: Vec<&str> = page
+        .lines()
+        .filter_map(|line| line.strip_prefix(".SH "))
+        .collect();
+    for wanted in [
+        "\"EXIT STATUS\"",
+        "ENVIRONMENT",
+        "FILES",
+        "\"GIT INTEGRATION\"",
+    ] {
+        assert!(sections.contains(&wanted), "{sections:?}");
+    }
+    for word in [
+        "NO_COLOR",
+        "BRIEFDIFF_PAGER",
+        "PAGER",
+        "COLUMNS",
+        ".briefdiff.yaml",
+    ] {
+        assert!(
+            page.contains(&format!(".TP\n\\fB{word}\\fR")),
+            "{word}: {page}"
+        );
+    }
+    assert!(page.contains("check compared nothing"), "{page}");
+    let help = briefdiff().args(["check", "--help"]).output().unwrap();
+    assert!(stdout_of(&help).contains("3 nothing compared"));
+}
