@@ -520,3 +520,23 @@ fn the_man_page_tells_exit_status_environment_and_files() {
     let help = briefdiff().args(["check", "--help"]).output().unwrap();
     assert!(stdout_of(&help).contains("3 nothing compared"));
 }
+
+#[test]
+fn the_readme_installs_completions_and_the_man_page_for_every_shell() {
+    let readme =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            readme.contains(&format!("`briefdiff completions {shell} ")),
+            "no install line for {shell}"
+        );
+        let output = briefdiff().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = stdout_of(&output);
+        for flag in ["no-pager", "paging", "max-entries", "allow-empty"] {
+            assert!(script.contains(flag), "{shell} completions lack --{flag}");
+        }
+    }
+    assert!(readme.contains("briefdiff man > ~/.local/share/man/man1/briefdiff.1"));
+}
