@@ -25,12 +25,13 @@ use super::source::{self, Identity, Located, Opened};
 use super::{Outcome, color, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let located = Located::new(args.source.as_deref());
+    let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
+    let located = Located::new(source.as_deref());
     let opened = source::open(
         &located.source,
         &args.source_args,
         cli.config.as_deref(),
-        args.range.clone(),
+        range,
         located.in_archive_all(&args.paths),
     )?;
     let styles = color::styles(cli.color);
@@ -217,12 +218,13 @@ fn history_matches(history: &History, wanted: &str) -> bool {
 }
 
 pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let located = Located::new(args.source.as_deref());
+    let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
+    let located = Located::new(source.as_deref());
     let opened = source::open(
         &located.source,
         &args.source_args,
         cli.config.as_deref(),
-        args.range.clone(),
+        range,
         located.in_archive_all(&args.paths),
     )?;
     report_walk(cli, &opened, &args.source_args, &args.report, out)

@@ -227,7 +227,8 @@ pub struct LogArgs {
     /// A git repository or a snapshots folder (default: the current folder, or the git
     /// repository around it)
     pub source: Option<PathBuf>,
-    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    /// git only: a revision range `A..B`, or one revision meaning all of its history;
+    /// given alone, inside a repository, it is the range (`briefdiff log HEAD~3..`)
     pub range: Option<String>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
@@ -275,7 +276,8 @@ pub struct AuditArgs {
     /// A git repository or a snapshots folder (default: the current folder, or the git
     /// repository around it)
     pub source: Option<PathBuf>,
-    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    /// git only: a revision range `A..B`, or one revision meaning all of its history;
+    /// given alone, inside a repository, it is the range (`briefdiff log HEAD~3..`)
     pub range: Option<String>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]

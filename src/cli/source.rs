@@ -192,6 +192,35 @@ pub fn open(
     })
 }
 
+/// `log` and `audit` take `[SOURCE] [RANGE]`: a first argument that is no path but names
+/// commits of the repository around the current folder is the RANGE, as `git log
+/// HEAD~3..` reads it.
+pub fn source_or_range(
+    source: Option<&Path>,
+    range: Option<String>,
+) -> (Option<PathBuf>, Option<String>) {
+    let (Some(first), None) = (source, &range) else {
+        return (source.map(Path::to_path_buf), range);
+    };
+    let text = first.to_string_lossy();
+    let resolves = || {
+        let located = Located::new(None);
+        load::detect(&located.source) == Some(SourceKind::Git)
+            && load::GitArchive::open(&located.source).is_ok_and(|archive| {
+                !text.contains("...")
+                    && text
+                        .split("..")
+                        .filter(|end| !end.is_empty())
+                        .all(|end| archive.commit(end).is_ok())
+            })
+    };
+    if std::fs::symlink_metadata(first).is_err() && !text.is_empty() && resolves() {
+        (None, Some(text.into_owned()))
+    } else {
+        (Some(first.to_path_buf()), None)
+    }
+}
+
 /// Resolves each end of a git range before the scan, so that an error names the end
 /// that is wrong (`HEAD~99999` goes back past the first commit) rather than the range.
 fn check_range(source: &Path, range: &str) -> anyhow::Result<()> {

@@ -228,3 +228,33 @@ fn log_lists_newest_first_as_git_log_does_and_reverse_oldest_first() {
     );
     assert!(json[4].contains("\"type\":\"summary\""));
 }
+
+#[test]
+fn a_range_alone_is_read_as_the_range_of_the_repository_here() {
+    let repo = archive();
+    let inside = repo.dir.join("press-briefings");
+    for args in [
+        &["log", "HEAD~1..HEAD"][..],
+        &["log", "HEAD~1.."],
+        &["audit", "HEAD~1..HEAD"],
+    ] {
+        let output = run_in(&inside, args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+        let text = stdout_of(&output);
+        assert!(
+            text.contains(BRIEFING) && text.contains(STATEMENT),
+            "{args:?}: {text}"
+        );
+    }
+    let log = stdout_of(&run_in(&inside, &["log", "HEAD~1..HEAD"]));
+    assert_eq!(log.lines().count(), 2, "the last commit only: {log}");
+    // A name that is neither a folder nor a revision is still a missing folder.
+    let missing = run_in(&inside, &["audit", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr_of(&missing).starts_with("error: nope: no such folder"));
+}
