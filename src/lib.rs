@@ -19,7 +19,7 @@
 //! use briefdiff::diff::{ChangeKind, DiffOptions, RuleId, compare};
 //! use briefdiff::model::Origin;
 //! use briefdiff::parse::parse_briefing;
-//! use briefdiff::report::{Pair, Side, Styles, terminal};
+//! use briefdiff::report::{Pair, Side, Styles, View, terminal};
 //!
 //! let old = "---\nmodified_time: 2022-06-14 12:57:15-04:00\n---\n\n\
 //!            MS. PSAKI:  We are sending $3 billion in aid.\n\nQ    When?\n";
@@ -36,14 +36,15 @@
 //! assert_eq!(comparison.findings[0].rule, RuleId::StealthEdit);
 //!
 //! let (old_side, new_side) = (Side::default(), Side::default());
+//! let view = View::of(&old, &new, &comparison, 1);
 //! let pair = Pair {
 //!     document: "briefing.md",
 //!     path: "briefing.md",
 //!     old: &old_side,
 //!     new: &new_side,
-//!     old_briefing: &old,
-//!     new_briefing: &new,
 //!     comparison: &comparison,
+//!     view: &view,
+//!     bulk: &[],
 //! };
 //! let mut out = Vec::new();
 //! terminal::write_comparison(&mut out, &pair, &terminal::TerminalOptions::default()).unwrap();
@@ -51,6 +52,7 @@
 //! assert!(text.contains("$3 [-billion-]{+million+} in aid."));
 //! ```
 
+pub mod analysis;
 pub mod config;
 pub mod diff;
 pub mod error;
@@ -58,6 +60,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod report;
+mod untrusted_file;
 pub mod walk;
 
 pub use error::Error;

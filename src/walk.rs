@@ -1,22 +1,29 @@
 //! The archive walk: the pipeline run over every briefing history of a source. For each
 //! history it reads each revision once, parses it once, compares it with the one before,
-//! and runs the rules that need the whole history (`content-reverted`, `parse-error`).
+//! and runs the rules that need the whole history (`content-reverted`, `flapping`,
+//! `parse-error`).
+//!
+//! A history holds, while it is walked, the previous parsed revision, a few recent
+//! parses for blobs that come back, and one hash per earlier body: never every revision.
+//! What it hands on per comparison is the comparison and the [`View`] reports need, not
+//! the two briefings, so a long history costs what its changes cost.
 //!
 //! Histories are independent, so they run on `jobs` worker threads; results reach the
 //! caller's sink strictly in history order, so the output is the same for any `jobs`,
 //! and memory holds a bounded window of histories, never the whole archive (see
 //! [`walk`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
-use crate::diff::{Comparison, DiffOptions, Finding, RuleId, Severity, compare};
+use crate::diff::{Comparison, DiffOptions, Finding, RuleId, Severity, compare, findings};
 use crate::load::{Archive, History, RevisionRef};
-use crate::model::{Briefing, Origin};
+use crate::model::{Briefing, Origin, short_revision};
 use crate::parse::{ParseWarning, ParsedRevision, parse_revision};
-use crate::report::{Pair, Side};
+use crate::report::{Pair, Side, View};
 
 /// How to walk.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +32,12 @@ pub struct WalkOptions {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
     pub pairs: PairSelection,
+    /// Unchanged blocks kept before each change for the reports (their context lines).
+    pub context: usize,
+    /// Leave out histories none of whose revisions has front matter (an archive's
+    /// `README.md`): they are not briefings. Their count is in
+    /// [`DocumentReport::not_briefing`].
+    pub skip_non_briefings: bool,
 }
 
 /// Which revisions of a history are compared.
@@ -45,6 +58,9 @@ pub struct DocumentReport {
     /// What the parser noticed but worked around (a file without front matter), each
     /// naming its revision, path and line; one per revision parsed.
     pub warnings: Vec<ParseWarning>,
+    /// The history was left out: no revision has front matter, so it is not a briefing
+    /// (with [`WalkOptions::skip_non_briefings`]). `entries` is then empty.
+    pub not_briefing: bool,
 }
 
 /// One step of a history.
@@ -54,6 +70,8 @@ pub enum Entry {
     Compared(Compared),
     /// A revision that could not be read or parsed; the walk compares around it.
     Unreadable(Unreadable),
+    /// A finding about the history as a whole (`flapping`), after its comparisons.
+    History(HistoryFinding),
 }
 
 /// Two revisions of one briefing and their comparison.
@@ -63,9 +81,15 @@ pub struct Compared {
     pub path: String,
     pub old: Side,
     pub new: Side,
-    pub old_briefing: Arc<Briefing>,
-    pub new_briefing: Arc<Briefing>,
     pub comparison: Comparison,
+    /// What reports show besides the changes.
+    pub view: View,
+    /// The bulk events this comparison is part of, by id; set by the archive-wide
+    /// analysis (`analysis/bulk.rs`), empty until then.
+    pub bulk: Vec<String>,
+    /// Every change of the comparison is explained by its bulk events: reports that
+    /// show each event once need not show this comparison on its own.
+    pub explained: bool,
 }
 
 impl Compared {
@@ -76,9 +100,9 @@ impl Compared {
             path: &self.path,
             old: &self.old,
             new: &self.new,
-            old_briefing: &self.old_briefing,
-            new_briefing: &self.new_briefing,
             comparison: &self.comparison,
+            view: &self.view,
+            bulk: &self.bulk,
         }
     }
 }
@@ -90,6 +114,25 @@ pub struct Unreadable {
     pub side: Side,
     /// The finding; its severity is the config's for `parse-error` (it may be `Off`).
     pub finding: Finding,
+}
+
+/// A finding about a whole history, located at its latest revision.
+#[derive(Debug, Clone)]
+pub struct HistoryFinding {
+    pub path: String,
+    pub side: Side,
+    pub finding: Finding,
+}
+
+/// Worker threads per core past which more only cost memory: 4.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The worker threads a walk of `histories` uses when `requested` (0: one per core):
+/// never more than [`MAX_JOBS_PER_CORE`] per core nor than there are histories.
+pub fn worker_threads(requested: usize, histories: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if requested == 0 { cores } else { requested };
+    jobs.min(cores * MAX_JOBS_PER_CORE).min(histories).max(1)
 }
 
 /// Walks every history, calling `sink` once per history in order. Stops at the first
@@ -107,10 +150,7 @@ pub fn walk<E>(
     options: &WalkOptions,
     mut sink: impl FnMut(DocumentReport) -> Result<(), E>,
 ) -> Result<(), WalkError<E>> {
-    let jobs = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        jobs => jobs,
-    };
+    let jobs = worker_threads(options.jobs, histories.len());
     if jobs == 1 || histories.len() < 2 {
         for history in histories {
             sink(walk_history(archive, history, options)).map_err(WalkError::Sink)?;
@@ -267,6 +307,20 @@ pub enum WalkError<E> {
     Sink(#[source] E),
 }
 
+/// The revisions of `history` that the walk compares with the one before them: the new
+/// side of each comparison it makes (an unreadable one included).
+pub fn compared_revisions(
+    history: &History,
+    pairs: PairSelection,
+) -> impl Iterator<Item = &RevisionRef> {
+    let revisions = &history.revisions;
+    let skip = match pairs {
+        PairSelection::Consecutive => 1,
+        PairSelection::Ends => revisions.len().saturating_sub(1).max(1),
+    };
+    revisions.iter().skip(skip)
+}
+
 /// One history: read and parse every revision once, then compare the selected pairs.
 pub fn walk_history(
     archive: &dyn Archive,
@@ -284,15 +338,16 @@ pub fn walk_history(
         },
     };
 
-    // Every readable revision so far, for `content-reverted` and for reuse: the last one
-    // lends its body to the next parse, and a blob seen before is not read again.
-    let mut seen: Vec<Seen<'_>> = Vec::new();
+    let mut previous: Option<Seen> = None;
+    let mut cache = RecentParses::default();
+    let mut bodies = BodyStates::default();
+    let mut has_front_matter = false;
     for (position, revision) in selected.into_iter().enumerate() {
         let side = side_of(revision);
-        let (parsed, body_reused) = match load_revision(archive, revision, &seen) {
-            Ok((parsed, body_reused, fresh_warnings)) => {
+        let parsed = match load_revision(archive, revision, previous.as_ref(), &mut cache) {
+            Ok((parsed, fresh_warnings)) => {
                 warnings.extend(fresh_warnings);
-                (parsed, body_reused)
+                parsed
             }
             Err(message) => {
                 entries.push(Entry::Unreadable(Unreadable {
@@ -309,72 +364,62 @@ pub fn walk_history(
             }
         };
         let briefing = parsed.briefing();
-        if let Some(previous) = seen.last() {
-            let mut comparison = compare(&previous.briefing(), &briefing, &options.diff);
-            if config.severity(RuleId::ContentReverted) != Severity::Off
-                && !body_reused
-                && !same_body(&parsed, &previous.parsed)
-            {
-                // The latest earlier sighting; the one just before differs.
-                let earlier = seen
-                    .iter()
-                    .rev()
-                    .skip(1)
-                    .find(|earlier| same_body(&parsed, &earlier.parsed));
-                if let Some(earlier) = earlier {
-                    let distance = position - earlier.position;
-                    comparison.findings.push(Finding {
-                        rule: RuleId::ContentReverted,
-                        severity: config.severity(RuleId::ContentReverted),
-                        message: format!(
-                            "body is back to what it was {distance} revision{} earlier",
-                            if distance == 1 { "" } else { "s" }
-                        ),
-                        line: None,
-                    });
-                }
+        has_front_matter |= !briefing.front_matter.fields.is_empty();
+        let body = body_hash(&briefing);
+        if let Some(previous) = &previous {
+            let old = previous.parsed.briefing();
+            let mut comparison = compare(&old, &briefing, &options.diff);
+            let earlier = bodies.earlier(body, position);
+            if comparison.summary.substantive && earlier.is_some() {
+                // Back to a body an earlier revision had: not new content.
+                comparison.facts.returning = true;
+                comparison.findings = findings(&comparison, config);
             }
             let path = if revision.is_absent() {
                 old_side_path(&previous.side, &revision.origin)
             } else {
                 revision.origin.path.clone()
             };
+            if comparison.summary.substantive {
+                let back = earlier.map(|at| position - at);
+                bodies.note_change(entries.len(), previous.body, body, back);
+            }
+            let view = View::of(&old, &briefing, &comparison, options.context);
             entries.push(Entry::Compared(Compared {
                 path,
                 old: previous.side.clone(),
                 new: side.clone(),
-                old_briefing: previous.briefing(),
-                new_briefing: briefing,
                 comparison,
+                view,
+                bulk: Vec::new(),
+                explained: false,
             }));
         }
-        seen.push(Seen {
-            position,
-            side,
-            blob: revision.blob_id(),
-            parsed,
-        });
+        bodies.record(body, position, &side);
+        previous = Some(Seen { side, body, parsed });
     }
+    if options.skip_non_briefings && !has_front_matter {
+        return DocumentReport {
+            document: history.document.clone(),
+            entries: Vec::new(),
+            warnings: Vec::new(),
+            not_briefing: true,
+        };
+    }
+    bodies.add_findings(&mut entries, config);
     DocumentReport {
         document: history.document.clone(),
         entries,
         warnings,
+        not_briefing: false,
     }
 }
 
-/// A readable revision of the history being walked.
-struct Seen<'a> {
-    /// Its position among the selected revisions (unreadable ones count).
-    position: usize,
+/// The last readable revision of the history being walked.
+struct Seen {
     side: Side,
-    blob: Option<&'a str>,
+    body: BodyHash,
     parsed: Loaded,
-}
-
-impl Seen<'_> {
-    fn briefing(&self) -> Arc<Briefing> {
-        self.parsed.briefing()
-    }
 }
 
 /// A revision as read: parsed from its bytes, or the empty side of a pair.
@@ -393,58 +438,216 @@ impl Loaded {
     }
 }
 
-/// Reads and parses one revision: an absent side is an empty briefing, a blob already
-/// seen in this history is the briefing parsed then, and a body byte-identical to the
-/// last revision's reuses its blocks. The flag is true when the body is known to be the
-/// last revision's (it was reused). The warnings are the parser's, for a revision
-/// parsed here (a blob seen before had its warnings reported then).
+/// Parses of blobs seen lately in this history, for blobs that come back (content
+/// flapping between two states parses each state once). A handful: a history that
+/// returns to a state older than that parses it again, which costs time, not memory.
+#[derive(Default)]
+struct RecentParses {
+    entries: Vec<(String, Rc<ParsedRevision>)>,
+}
+
+/// Blob parses kept per history for blobs that come back.
+const RECENT_PARSES: usize = 4;
+
+impl RecentParses {
+    fn get(&self, blob: &str) -> Option<Rc<ParsedRevision>> {
+        self.entries
+            .iter()
+            .find(|(id, _)| id == blob)
+            .map(|(_, parsed)| Rc::clone(parsed))
+    }
+
+    fn put(&mut self, blob: &str, parsed: &Rc<ParsedRevision>) {
+        if self.get(blob).is_some() {
+            return;
+        }
+        if self.entries.len() == RECENT_PARSES {
+            self.entries.remove(0);
+        }
+        self.entries.push((blob.to_string(), Rc::clone(parsed)));
+    }
+}
+
+/// Reads and parses one revision: an absent side is an empty briefing, a blob parsed
+/// lately in this history is that parse, and a body byte-identical to the last
+/// revision's reuses its blocks. The warnings are the parser's, for a revision parsed
+/// here (a blob seen before had its warnings reported then).
 fn load_revision(
     archive: &dyn Archive,
     revision: &RevisionRef,
-    seen: &[Seen<'_>],
-) -> Result<(Loaded, bool, Vec<ParseWarning>), String> {
+    previous: Option<&Seen>,
+    cache: &mut RecentParses,
+) -> Result<(Loaded, Vec<ParseWarning>), String> {
     if revision.is_absent() {
-        return Ok((
-            Loaded::Absent(Arc::new(Briefing::default())),
-            false,
-            Vec::new(),
-        ));
+        return Ok((Loaded::Absent(Arc::new(Briefing::default())), Vec::new()));
     }
     if let Some(blob) = revision.blob_id()
-        && let Some(earlier) = seen.iter().rev().find(|seen| seen.blob == Some(blob))
+        && let Some(parsed) = cache.get(blob)
     {
-        return Ok((earlier.parsed.clone(), false, Vec::new()));
+        return Ok((Loaded::Parsed(parsed), Vec::new()));
     }
     let bytes = archive.read(revision).map_err(|error| error.to_string())?;
-    let previous = match seen.last().map(|seen| &seen.parsed) {
+    let previous = match previous.map(|seen| &seen.parsed) {
         Some(Loaded::Parsed(previous)) => Some(previous.as_ref()),
         _ => None,
     };
-    parse_revision(bytes, &revision.origin, previous)
-        .map(|parsed| {
-            let reused = parsed.body_reused;
-            let warnings = parsed.warnings.clone();
-            (Loaded::Parsed(Rc::new(parsed)), reused, warnings)
-        })
-        .map_err(|error| error.to_string())
+    let parsed = parse_revision(bytes, &revision.origin, previous).map_err(|e| e.to_string())?;
+    let warnings = parsed.warnings.clone();
+    let parsed = Rc::new(parsed);
+    if let Some(blob) = revision.blob_id() {
+        cache.put(blob, &parsed);
+    }
+    Ok((Loaded::Parsed(parsed), warnings))
 }
 
-/// True when two revisions show a reader the same body: the same blocks (kind, speaker,
-/// text), whatever the whitespace and line layout of their sources.
-fn same_body(a: &Loaded, b: &Loaded) -> bool {
-    if let (Loaded::Parsed(a), Loaded::Parsed(b)) = (a, b) {
-        // A blob seen before is the same parse.
-        if Rc::ptr_eq(a, b) {
-            return true;
+/// A 128-bit hash of what a reader sees of a body: its blocks' kinds, speakers and
+/// texts, whatever the whitespace and line layout of their sources. Two bodies with the
+/// same hash are taken to be the same (a collision is about 2⁻¹²⁸ likely).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct BodyHash(u64, u64);
+
+fn body_hash(briefing: &Briefing) -> BodyHash {
+    let hash = |seed: u64| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        seed.hash(&mut hasher);
+        for block in &briefing.blocks {
+            block.kind.hash(&mut hasher);
+            block.speaker.as_ref().map(|s| &s.key).hash(&mut hasher);
+            block.text.hash(&mut hasher);
+        }
+        hasher.finish()
+    };
+    BodyHash(hash(0x9e37_79b9_7f4a_7c15), hash(0x6a09_e667_f3bc_c908))
+}
+
+/// The bodies a history has had, one hash each, and its returns to earlier ones: what
+/// `content-reverted`, `flapping` and the stealth-edit exception need, in memory that
+/// grows with the number of distinct bodies, and time linear in the revisions.
+#[derive(Default)]
+struct BodyStates {
+    /// Body → (position of its latest revision, the revision it first appeared in).
+    seen: HashMap<BodyHash, (usize, Side)>,
+    /// Comparisons (index into the history's entries) that returned to an earlier body,
+    /// with how many revisions back it was last seen and the body returned to.
+    returns: Vec<(usize, usize, BodyHash)>,
+    /// Substantive body changes: (entry index, old body, new body).
+    changes: Vec<(usize, BodyHash, BodyHash)>,
+}
+
+impl BodyStates {
+    /// Where the body `body` was seen last before `position`, when not just before it.
+    fn earlier(&self, body: BodyHash, position: usize) -> Option<usize> {
+        self.seen
+            .get(&body)
+            .map(|(at, _)| *at)
+            .filter(|&at| at + 1 < position)
+    }
+
+    fn record(&mut self, body: BodyHash, position: usize, side: &Side) {
+        self.seen
+            .entry(body)
+            .and_modify(|(at, _)| *at = position)
+            .or_insert_with(|| (position, side.clone()));
+    }
+
+    /// A substantive change from `old` to `new` at entry `entry`; `back` is how many
+    /// revisions back the new body was seen last, when it was seen before.
+    fn note_change(&mut self, entry: usize, old: BodyHash, new: BodyHash, back: Option<usize>) {
+        self.changes.push((entry, old, new));
+        if let Some(back) = back {
+            self.returns.push((entry, back, new));
         }
     }
-    let (a, b) = (a.briefing(), b.briefing());
-    a.blocks.len() == b.blocks.len()
-        && a.blocks.iter().zip(&b.blocks).all(|(x, y)| {
-            x.kind == y.kind
-                && x.text == y.text
-                && x.speaker.as_ref().map(|s| &s.key) == y.speaker.as_ref().map(|s| &s.key)
-        })
+
+    /// One return is `content-reverted` on its comparison; two or more make the history
+    /// `flapping`: one finding naming the states and counting the flips, after the
+    /// history's comparisons, instead of a finding per flip.
+    fn add_findings(&self, entries: &mut Vec<Entry>, config: &crate::config::Config) {
+        let reverted = config.severity(RuleId::ContentReverted);
+        let flapping = config.severity(RuleId::Flapping);
+        match self.returns.as_slice() {
+            [] => {}
+            [(entry, distance, _)] => {
+                if reverted == Severity::Off {
+                    return;
+                }
+                if let Some(Entry::Compared(compared)) = entries.get_mut(*entry) {
+                    compared.comparison.findings.push(Finding {
+                        rule: RuleId::ContentReverted,
+                        severity: reverted,
+                        message: format!(
+                            "body is back to what it was {distance} revision{} earlier",
+                            if *distance == 1 { "" } else { "s" }
+                        ),
+                        line: None,
+                    });
+                }
+            }
+            returns => {
+                if flapping == Severity::Off {
+                    return;
+                }
+                let mut states: Vec<BodyHash> = Vec::new();
+                for (_, _, body) in returns {
+                    if !states.contains(body) {
+                        states.push(*body);
+                    }
+                }
+                // The states returned to, and those they were left for.
+                for (_, old, new) in &self.changes {
+                    if states.contains(new) && !states.contains(old) {
+                        states.push(*old);
+                    }
+                }
+                let flips = self
+                    .changes
+                    .iter()
+                    .filter(|(_, old, new)| states.contains(old) && states.contains(new))
+                    .count();
+                let mut named: Vec<&Side> = states
+                    .iter()
+                    .filter_map(|state| self.seen.get(state).map(|(_, side)| side))
+                    .collect();
+                named.sort_by(|a, b| a.label.cmp(&b.label));
+                let names: Vec<String> =
+                    named.iter().take(4).map(|side| first_seen(side)).collect();
+                let more = if named.len() > 4 {
+                    format!(" and {} more", named.len() - 4)
+                } else {
+                    String::new()
+                };
+                let last = entries.iter().rev().find_map(|entry| match entry {
+                    Entry::Compared(compared) => {
+                        Some((compared.path.clone(), compared.new.clone()))
+                    }
+                    _ => None,
+                });
+                if let Some((path, side)) = last {
+                    entries.push(Entry::History(HistoryFinding {
+                        path,
+                        side,
+                        finding: Finding {
+                            rule: RuleId::Flapping,
+                            severity: flapping,
+                            message: format!(
+                                "body flips between {} states {flips} times (as first seen in {}{more})",
+                                states.len(),
+                                names.join(", ")
+                            ),
+                            line: None,
+                        },
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// How a state is named in a `flapping` message: the revision it first appeared in.
+fn first_seen(side: &Side) -> String {
+    side.revision
+        .as_deref()
+        .map_or_else(|| side.label.clone(), |rev| short_revision(rev).to_string())
 }
 
 /// The path to point at when the new side is absent: the old one's.
@@ -522,16 +725,10 @@ mod tests {
     }
 
     fn reverted(report: &DocumentReport) -> Vec<String> {
-        report
-            .entries
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Compared(compared) => Some(&compared.comparison.findings),
-                Entry::Unreadable(_) => None,
-            })
-            .flatten()
-            .filter(|finding| finding.rule == RuleId::ContentReverted)
-            .map(|finding| finding.message.clone())
+        findings_of(report)
+            .into_iter()
+            .filter(|(rule, _)| *rule == RuleId::ContentReverted)
+            .map(|(_, message)| message)
             .collect()
     }
 
@@ -570,7 +767,8 @@ mod tests {
         let documents: Vec<&str> = histories.iter().map(|h| h.document.as_str()).collect();
         let walked: Vec<&str> = serial.iter().map(|(d, _, _)| d.as_str()).collect();
         assert_eq!(walked, documents);
-        assert_eq!(serial[4].1, 4);
+        // Bodies 0, 1, 2, 0, 1: four comparisons, and the history flaps.
+        assert_eq!(serial[4].1, 5);
         for jobs in [2, 3, 8] {
             assert_eq!(
                 summary(collect(&archive, &histories, jobs)),
@@ -580,8 +778,21 @@ mod tests {
         }
     }
 
+    fn findings_of(report: &DocumentReport) -> Vec<(RuleId, String)> {
+        report
+            .entries
+            .iter()
+            .flat_map(|entry| match entry {
+                Entry::Compared(compared) => compared.comparison.findings.clone(),
+                Entry::History(history) => vec![history.finding.clone()],
+                Entry::Unreadable(_) => Vec::new(),
+            })
+            .map(|finding| (finding.rule, finding.message))
+            .collect()
+    }
+
     #[test]
-    fn content_reverted_names_the_latest_equal_body() {
+    fn one_return_is_content_reverted_and_no_stealth_edit() {
         let mut archive = Memory::default();
         let history = archive.history(
             "a.md",
@@ -592,24 +803,56 @@ mod tests {
                 doc("B", "Q  Two."),
                 // Same text, other wrapping: the body a reader sees is back.
                 doc("B", "Q\u{a0} One."),
-                None,
-                doc("C", "Q  Two."),
             ],
         );
         let reports = collect(&archive, &[history], 1);
         assert_eq!(
-            reverted(&reports[0]),
+            findings_of(&reports[0]),
             [
-                "body is back to what it was 3 revisions earlier",
-                "body is back to what it was 3 revisions earlier"
+                (
+                    RuleId::StealthEdit,
+                    "2 substantive body changes, no modified_time".to_string()
+                ),
+                (
+                    RuleId::ContentReverted,
+                    "body is back to what it was 3 revisions earlier".to_string()
+                ),
             ]
         );
-        let kinds: Vec<bool> = reports[0]
+    }
+
+    #[test]
+    fn a_body_that_keeps_coming_back_is_one_flapping_finding() {
+        let mut archive = Memory::default();
+        let mut texts = Vec::new();
+        for round in 0..15 {
+            texts.push(doc("A", "Q  Unable to execute JavaScript."));
+            texts.push(doc("A", "Q  Try watching this video on www.youtube.com."));
+            if round == 7 {
+                texts.push(None);
+            }
+        }
+        let history = archive.history("a.md", &texts);
+        let reports = collect(&archive, &[history], 1);
+        let found = findings_of(&reports[0]);
+        // The first change is new content, a stealth edit; every later one returns to a
+        // body seen before: one flapping finding for them all, after the comparisons.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, RuleId::StealthEdit);
+        assert_eq!(
+            found[1],
+            (
+                RuleId::Flapping,
+                "body flips between 2 states 29 times (as first seen in r0, r1)".to_string()
+            )
+        );
+        assert!(matches!(reports[0].entries.last(), Some(Entry::History(_))));
+        let unreadable = reports[0]
             .entries
             .iter()
-            .map(|entry| matches!(entry, Entry::Compared(_)))
-            .collect();
-        assert_eq!(kinds, [true, true, true, false, true]);
+            .filter(|entry| matches!(entry, Entry::Unreadable(_)))
+            .count();
+        assert_eq!(unreadable, 1);
     }
 
     #[test]
@@ -625,15 +868,25 @@ mod tests {
                 )),
             ],
         );
-        let reports = collect(&archive, &[history], 1);
-        let Entry::Compared(compared) = &reports[0].entries[0] else {
-            panic!("not compared: {:?}", reports[0].entries[0]);
+        let mut cache = RecentParses::default();
+        let (first, _) = load_revision(&archive, &history.revisions[0], None, &mut cache).unwrap();
+        let seen = Seen {
+            side: Side::default(),
+            body: body_hash(&first.briefing()),
+            parsed: first,
         };
+        let (second, _) =
+            load_revision(&archive, &history.revisions[1], Some(&seen), &mut cache).unwrap();
+        let Loaded::Parsed(parsed) = &second else {
+            panic!("absent");
+        };
+        assert!(parsed.body_reused);
         let bytes = archive.files["r1:a.md"].clone();
         let fresh = parse_briefing(&bytes, &Origin::at_revision("a.md", "r1")).unwrap();
-        assert_eq!(*compared.new_briefing, fresh.briefing);
-        assert_eq!(compared.new_briefing.blocks[0].line, 6);
-        assert_eq!(compared.old_briefing.blocks[0].line, 5);
+        assert_eq!(*second.briefing(), fresh.briefing);
+        assert_eq!(second.briefing().blocks[0].line, 6);
+        assert_eq!(seen.parsed.briefing().blocks[0].line, 5);
+        assert_eq!(body_hash(&second.briefing()), seen.body);
     }
 
     #[test]

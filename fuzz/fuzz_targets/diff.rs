@@ -10,7 +10,7 @@ use briefdiff::diff::{ChangeKind, Comparison, DiffOptions, OpKind, compare};
 use briefdiff::model::{Briefing, Origin};
 use briefdiff::parse::parse_briefing;
 use briefdiff::report::terminal::{self, Layout, TerminalOptions};
-use briefdiff::report::{Pair, Side, Styles, github, json, markdown, outline};
+use briefdiff::report::{Pair, Side, Styles, View, github, json, markdown, outline};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -103,14 +103,15 @@ fn write_every_report(old: &Briefing, new: &Briefing, comparison: &Comparison) {
         subject: Some("Update".to_owned()),
     };
     let (old_side, new_side) = (side("old.md"), side("new.md"));
+    let view = View::of(old, new, comparison, 1);
     let pair = Pair {
         document: "briefing.md",
         path: "briefing.md",
         old: &old_side,
         new: &new_side,
-        old_briefing: old,
-        new_briefing: new,
         comparison,
+        view: &view,
+        bulk: &[],
     };
     let mut out = Vec::new();
     json::write_comparison(&mut out, &pair).unwrap();

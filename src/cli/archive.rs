@@ -5,24 +5,26 @@
 //! which pairs they compare and how they print them.
 
 use anyhow::Context;
-use briefdiff::diff::{DiffOptions, Severity};
+use briefdiff::analysis::Analysis;
+use briefdiff::diff::{DiffOptions, Finding, Severity};
 use briefdiff::load::{
     Ancestry, Change, CommitInfo, FirstParent, GitArchive, History, LoadError, url_identity,
 };
 use briefdiff::model::short_revision;
 use briefdiff::report::json::{self, RunSummary};
-use briefdiff::report::{Role, Styles, Visible, digest, format_date, github};
+use briefdiff::report::{Role, Styles, Visible, digest, format_date, github, markdown, terminal};
 use briefdiff::walk::{self, DocumentReport, Entry, PairSelection, WalkOptions};
 use std::io::Write;
 
 use super::args::{
     AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
+    ViewArgs,
 };
 use super::diff::{PairWriter, comment};
 use super::hinted::Hinted;
 use super::progress::Progress;
 use super::source::{self, Identity, Located, Opened};
-use super::{Outcome, color, warn};
+use super::{Outcome, color, note, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
@@ -30,7 +32,7 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
     let opened = source::open(
         &located.source,
         &args.source_args,
-        cli.config.as_deref(),
+        cli,
         range,
         located.in_archive_all(&args.paths),
     )?;
@@ -41,28 +43,25 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
         &opened,
         &args.source_args,
         PairSelection::Consecutive,
+        0,
         |report| {
             for entry in &report.entries {
+                if !shown(entry, &args.view) {
+                    continue;
+                }
                 let mut line = Vec::new();
                 let out = &mut line;
                 match (entry, format) {
                     (Entry::Compared(compared), LogFormat::Json) => {
                         json::write_comparison(out, &compared.pair(&report.document))?;
                     }
+                    // A comparison the bulk events explain is their line, written once.
+                    (Entry::Compared(compared), LogFormat::Text) if compared.explained => {}
                     (Entry::Compared(compared), LogFormat::Text) => {
-                        // git revisions show their commit date and short id; a snapshot's
-                        // name is its date already.
-                        let mut when = compared.new.time.map(format_date).unwrap_or_default();
-                        if let Some(revision) = compared.new.revision.as_deref() {
-                            if !when.is_empty() {
-                                when.push_str("  ");
-                            }
-                            when.push_str(short_revision(revision));
-                        }
                         writeln!(
                             out,
                             "{}  {}  {}",
-                            styles.paint(Role::Meta, when),
+                            styles.paint(Role::Meta, when(&compared.new)),
                             styles.paint(Role::Document, &compared.path),
                             Visible(digest(&compared.comparison))
                         )?;
@@ -83,12 +82,41 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                             Visible(&unreadable.finding.message)
                         )?;
                     }
+                    (Entry::History(finding), LogFormat::Json) => {
+                        json::write_finding(
+                            out,
+                            &report.document,
+                            &finding.side,
+                            &finding.finding,
+                        )?;
+                    }
+                    (Entry::History(finding), LogFormat::Text) => {
+                        writeln!(
+                            out,
+                            "{}  {}  {}: {}",
+                            styles.paint(Role::Meta, when(&finding.side)),
+                            styles.paint(Role::Document, &finding.path),
+                            finding.finding.rule.as_str(),
+                            Visible(&finding.finding.message)
+                        )?;
+                    }
                 }
                 lines.push(entry, line);
             }
             Ok(())
         },
     )?;
+    if format == LogFormat::Text {
+        for event in &totals.bulk_events {
+            let line = format!(
+                "{}  {}  {}\n",
+                styles.paint(Role::Meta, when_event(event)),
+                styles.paint(Role::Heading, format!("bulk event {}", event.id)),
+                Visible(&event.signature)
+            );
+            lines.push_event(event, line.into_bytes());
+        }
+    }
     lines.write(out, args.reverse)?;
     if format == LogFormat::Json {
         json::write_run_summary(out, &totals)?;
@@ -118,11 +146,23 @@ impl LogLines {
         let (side, path) = match entry {
             Entry::Compared(compared) => (&compared.new, &compared.path),
             Entry::Unreadable(unreadable) => (&unreadable.side, &unreadable.path),
+            Entry::History(finding) => (&finding.side, &finding.path),
         };
         let key = LogKey {
             time: side.time,
             revision: side.revision.clone(),
             path: path.clone(),
+            seq: self.lines.len(),
+        };
+        self.lines.push((key, line));
+    }
+
+    /// A bulk event's line, placed with its revision.
+    fn push_event(&mut self, event: &json::BulkEventWire, line: Vec<u8>) {
+        let key = LogKey {
+            time: event.time,
+            revision: Some(event.revision.clone()),
+            path: String::new(),
             seq: self.lines.len(),
         };
         self.lines.push((key, line));
@@ -142,6 +182,59 @@ impl LogLines {
     }
 }
 
+/// A revision's date and short id, as `log` starts its lines; a snapshot's name is its
+/// date already.
+fn when(side: &briefdiff::report::Side) -> String {
+    let mut when = side.time.map(format_date).unwrap_or_default();
+    if let Some(revision) = side.revision.as_deref() {
+        if !when.is_empty() {
+            when.push_str("  ");
+        }
+        when.push_str(short_revision(revision));
+    }
+    when
+}
+
+fn when_event(event: &json::BulkEventWire) -> String {
+    let mut when = event.time.map(format_date).unwrap_or_default();
+    if !when.is_empty() {
+        when.push_str("  ");
+    }
+    when.push_str(short_revision(&event.revision));
+    when
+}
+
+/// Whether `--substantive`, `--rule` and `--findings-only` let an entry through.
+fn shown(entry: &Entry, view: &ViewArgs) -> bool {
+    let findings: &[Finding] = match entry {
+        Entry::Compared(compared) => &compared.comparison.findings,
+        Entry::Unreadable(unreadable) => std::slice::from_ref(&unreadable.finding),
+        Entry::History(finding) => std::slice::from_ref(&finding.finding),
+    };
+    let findings: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.severity != Severity::Off)
+        .collect();
+    if !view.rules.is_empty()
+        && !findings
+            .iter()
+            .any(|finding| view.rules.contains(&finding.rule))
+    {
+        return false;
+    }
+    if view.findings_only && findings.is_empty() {
+        return false;
+    }
+    if view.substantive {
+        let substantive = match entry {
+            Entry::Compared(compared) => compared.comparison.summary.substantive,
+            _ => false,
+        };
+        return substantive || !findings.is_empty();
+    }
+    true
+}
+
 pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let located = Located::new(args.source.as_deref());
     let source = located.source.clone();
@@ -155,13 +248,7 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         Identity::Path => vec![document.clone()],
         Identity::Url => Vec::new(),
     };
-    let mut opened = source::open(
-        &source,
-        &args.source_args,
-        cli.config.as_deref(),
-        None,
-        pathspecs,
-    )?;
+    let mut opened = source::open(&source, &args.source_args, cli, None, pathspecs)?;
     let wanted = match args.source_args.identity {
         Identity::Path => document,
         Identity::Url => url_identity(&args.document),
@@ -185,7 +272,14 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         }
         anyhow::bail!(message);
     }
-    report_walk(cli, &opened, &args.source_args, &args.report, out)
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        &args.view,
+        out,
+    )
 }
 
 fn looks_like_url(document: &str) -> bool {
@@ -223,11 +317,18 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
     let opened = source::open(
         &located.source,
         &args.source_args,
-        cli.config.as_deref(),
+        cli,
         range,
         located.in_archive_all(&args.paths),
     )?;
-    report_walk(cli, &opened, &args.source_args, &args.report, out)
+    report_walk(
+        cli,
+        &opened,
+        &args.source_args,
+        &args.report,
+        &args.view,
+        out,
+    )
 }
 
 pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
@@ -244,66 +345,94 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         "run the same briefdiff check with --format text",
     );
     let mut failing = 0;
-    let totals = walk_all(&opened, &args.source_args, PairSelection::Ends, |report| {
-        for entry in &report.entries {
-            let (path, findings) = match entry {
-                Entry::Compared(compared) => (&compared.path, &compared.comparison.findings[..]),
-                Entry::Unreadable(unreadable) => {
-                    (&unreadable.path, std::slice::from_ref(&unreadable.finding))
-                }
-            };
-            failing += findings
-                .iter()
-                .filter(|finding| finding.severity >= fail_on)
-                .count();
-            match (entry, format) {
-                (Entry::Compared(compared), Format::Json) => {
-                    json::write_comparison(out, &compared.pair(&report.document))?;
-                }
-                (Entry::Unreadable(unreadable), Format::Json) => {
-                    json::write_finding(
-                        out,
-                        &report.document,
-                        &unreadable.side,
-                        &unreadable.finding,
-                    )?;
-                }
-                (Entry::Compared(compared), Format::Markdown) => {
-                    comment.add(&compared.pair(&report.document))?;
-                }
-                (Entry::Unreadable(unreadable), Format::Markdown) => {
-                    comment.add_problem(&unreadable.finding.message);
-                }
-                (_, Format::Github) => {
-                    for finding in findings {
-                        github::write_annotation(out, path, finding)?;
+    let totals = walk_all(
+        &opened,
+        &args.source_args,
+        PairSelection::Ends,
+        1,
+        |report| {
+            for entry in &report.entries {
+                let (path, findings) = match entry {
+                    Entry::Compared(compared) => {
+                        (&compared.path, &compared.comparison.findings[..])
                     }
+                    Entry::Unreadable(unreadable) => {
+                        (&unreadable.path, std::slice::from_ref(&unreadable.finding))
+                    }
+                    Entry::History(finding) => {
+                        (&finding.path, std::slice::from_ref(&finding.finding))
+                    }
+                };
+                failing += findings
+                    .iter()
+                    .filter(|finding| finding.severity >= fail_on)
+                    .count();
+                // A comparison its bulk events explain is reported with them, once.
+                if let Entry::Compared(compared) = entry
+                    && compared.explained
+                    && format != Format::Json
+                {
+                    continue;
                 }
-                (_, Format::Text) => {
-                    for finding in findings.iter().filter(|f| f.severity != Severity::Off) {
-                        let role = if finding.severity == Severity::Error {
-                            Role::Error
-                        } else {
-                            Role::Warning
-                        };
-                        let line = finding
-                            .line
-                            .map(|line| format!(":{line}"))
-                            .unwrap_or_default();
-                        writeln!(
+                match (entry, format) {
+                    (Entry::Compared(compared), Format::Json) => {
+                        json::write_comparison(out, &compared.pair(&report.document))?;
+                    }
+                    (Entry::Unreadable(unreadable), Format::Json) => {
+                        json::write_finding(
                             out,
-                            "{}{line}: {} {}: {}",
-                            styles.paint(Role::Document, path),
-                            styles.paint(role, finding.severity.as_str()),
-                            finding.rule.as_str(),
-                            Visible(&finding.message)
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
                         )?;
                     }
+                    (Entry::History(finding), Format::Json) => {
+                        json::write_finding(
+                            out,
+                            &report.document,
+                            &finding.side,
+                            &finding.finding,
+                        )?;
+                    }
+                    (Entry::Compared(compared), Format::Markdown) => {
+                        comment.add(&compared.pair(&report.document))?;
+                    }
+                    (Entry::Unreadable(unreadable), Format::Markdown) => {
+                        comment.add_problem(&unreadable.finding.message);
+                    }
+                    (_, Format::Github) => {
+                        for finding in findings {
+                            github::write_annotation(out, path, finding)?;
+                        }
+                    }
+                    (_, Format::Text) => {
+                        for finding in findings.iter().filter(|f| f.severity != Severity::Off) {
+                            let role = if finding.severity == Severity::Error {
+                                Role::Error
+                            } else {
+                                Role::Warning
+                            };
+                            let line = finding
+                                .line
+                                .map(|line| format!(":{line}"))
+                                .unwrap_or_default();
+                            writeln!(
+                                out,
+                                "{}{line}: {} {}: {}",
+                                styles.paint(Role::Document, path),
+                                styles.paint(role, finding.severity.as_str()),
+                                finding.rule.as_str(),
+                                Visible(&finding.message)
+                            )?;
+                        }
+                    }
+                    _ => {}
                 }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    write_events_into(out, &mut comment, format, &styles, &opened.config, &totals)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "checked")?,
@@ -313,13 +442,15 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
     if failing > 0 {
         return Ok(Outcome::Differences);
     }
+    let outcome = walk_outcome(&totals);
     if totals.comparisons == 0 && totals.errors == 0 {
         warn(touched.nothing_to_compare());
-        if !args.allow_empty {
+        // A walk that skipped something says so first (exit 2).
+        if outcome == Outcome::Success && !args.allow_empty {
             return Ok(Outcome::NothingCompared);
         }
     }
-    Ok(walk_outcome(&totals))
+    Ok(outcome)
 }
 
 /// What `check` found between base and head before comparing: briefings changed, and
@@ -406,6 +537,15 @@ fn git_check_range(
                 warn(format!("{head} is a root commit: nothing to check against"));
                 return Ok((Some(head_commit.id), None));
             }
+            // A depth-1 clone (CI's default checkout): the parent exists, only not here.
+            FirstParent::Shallow => {
+                warn(format!(
+                    "{head} is the boundary of a shallow clone: its parent was not fetched, so \
+                     there is nothing to check against; fetch one more commit (`git fetch \
+                     --deepen=1`, or `fetch-depth: 2` in actions/checkout), or pass --base"
+                ));
+                return Ok((Some(head_commit.id), None));
+            }
         },
     };
     match archive.ancestry(&base_commit.id, &head_commit.id)? {
@@ -442,6 +582,89 @@ fn git_check_range(
     ))
 }
 
+/// The bulk events, each once: in Markdown into the comment, so that it stays one
+/// bounded comment; in the other formats straight out.
+fn write_events_into(
+    out: &mut impl Write,
+    comment: &mut briefdiff::report::comment::Comment,
+    format: Format,
+    styles: &Styles,
+    config: &briefdiff::config::Config,
+    totals: &RunSummary,
+) -> std::io::Result<()> {
+    if format != Format::Markdown {
+        return write_events(out, format, styles, config, &totals.bulk_events);
+    }
+    let mut section = Vec::new();
+    write_events(&mut section, format, styles, config, &totals.bulk_events)?;
+    comment.add_section(&String::from_utf8_lossy(&section));
+    Ok(())
+}
+
+/// Each bulk event once: a section of the text and Markdown reports, one annotation in
+/// GitHub's (JSON lists them in its summary line).
+fn write_events(
+    out: &mut impl Write,
+    format: Format,
+    styles: &Styles,
+    config: &briefdiff::config::Config,
+    events: &[json::BulkEventWire],
+) -> std::io::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    match format {
+        Format::Json => {}
+        Format::Text => {
+            writeln!(out, "{}", styles.paint(Role::Heading, "bulk events"))?;
+            for event in events {
+                let mut about = when_event(event);
+                if let Some(subject) = &event.subject {
+                    about.push_str("  ");
+                    about.push_str(subject);
+                }
+                writeln!(
+                    out,
+                    "  {}  {}",
+                    styles.paint(Role::Heading, &event.id),
+                    styles.paint(Role::Meta, Visible(about))
+                )?;
+                writeln!(out, "      {}", Visible(&event.signature))?;
+            }
+            writeln!(out)?;
+        }
+        Format::Markdown => {
+            writeln!(out, "### Bulk events\n")?;
+            for event in events {
+                writeln!(
+                    out,
+                    "- `{}` {}",
+                    event.id,
+                    briefdiff::report::markdown::escape(&event.signature)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Format::Github => {
+            let severity = config.severity(briefdiff::config::RuleId::BulkEdit);
+            for event in events {
+                github::write_notice(
+                    out,
+                    severity,
+                    "briefdiff bulk-edit",
+                    &format!(
+                        "bulk event {} at {}: {}",
+                        event.id,
+                        short_revision(&event.revision),
+                        event.signature
+                    ),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens the source for `check`: git compares `--base..--head`; snapshots compare the
 /// snapshot named by `--base` (default: the one before last) with `--head` (default:
 /// the last).
@@ -460,13 +683,7 @@ fn open_for_check(
         let archive = GitArchive::open(source)
             .with_context(|| format!("cannot scan {}", source.display()))?;
         let (range, base) = git_check_range(&archive, source, args.base.as_deref(), head)?;
-        let mut opened = source::open(
-            source,
-            &args.source_args,
-            cli.config.as_deref(),
-            range,
-            paths,
-        )?;
+        let mut opened = source::open(source, &args.source_args, cli, range, paths)?;
         // A briefing added after the base has nothing to be checked against.
         let touched = Touched::keep_comparable(&mut opened.histories, |history| {
             history
@@ -484,13 +701,7 @@ fn open_for_check(
         }
         return Ok((opened, touched));
     }
-    let mut opened = source::open(
-        source,
-        &args.source_args,
-        cli.config.as_deref(),
-        None,
-        paths,
-    )?;
+    let mut opened = source::open(source, &args.source_args, cli, None, paths)?;
     let mut names: Vec<&str> = opened
         .histories
         .iter()
@@ -563,54 +774,100 @@ fn report_walk(
     opened: &Opened,
     source_args: &source::SourceArgs,
     report_args: &ReportArgs,
+    view: &ViewArgs,
     out: &mut impl Write,
 ) -> anyhow::Result<Outcome> {
     let writer = PairWriter::new(cli, report_args);
     let styles = color::styles(cli.color);
     let format = report_args.format;
+    let context = report_args.context;
     let mut comment = comment(report_args, "run the same command with --format text");
-    let totals = walk_all(opened, source_args, PairSelection::Consecutive, |report| {
-        for entry in &report.entries {
-            match entry {
-                Entry::Compared(compared)
-                    if report_args.ignore_cosmetic && compared.comparison.is_cosmetic_only() => {}
-                Entry::Compared(compared) => {
-                    let pair = compared.pair(&report.document);
-                    if format == Format::Github {
-                        for finding in &compared.comparison.findings {
-                            github::write_annotation(out, &compared.path, finding)?;
+    let totals = walk_all(
+        opened,
+        source_args,
+        PairSelection::Consecutive,
+        context,
+        |report| {
+            for entry in &report.entries {
+                if !shown(entry, view) {
+                    continue;
+                }
+                match entry {
+                    Entry::Compared(compared)
+                        if report_args.ignore_cosmetic
+                            && compared.comparison.is_cosmetic_only() => {}
+                    // Shown once, as its bulk event (JSON keeps every comparison).
+                    Entry::Compared(compared) if compared.explained && format != Format::Json => {}
+                    Entry::Compared(compared) => {
+                        let pair = compared.pair(&report.document);
+                        if format == Format::Github {
+                            for finding in &compared.comparison.findings {
+                                github::write_annotation(out, &compared.path, finding)?;
+                            }
+                        } else if format == Format::Markdown {
+                            comment.add(&pair)?;
+                        } else {
+                            writer.write(&pair, out)?;
+                            if format == Format::Text {
+                                writeln!(out)?;
+                            }
                         }
-                    } else if format == Format::Markdown {
-                        comment.add(&pair)?;
-                    } else {
-                        writer.write(&pair, out)?;
-                        if format == Format::Text {
+                    }
+                    Entry::Unreadable(unreadable) => match format {
+                        Format::Json => json::write_finding(
+                            out,
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
+                        )?,
+                        Format::Github => {
+                            github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
+                        }
+                        Format::Markdown => comment.add_problem(&unreadable.finding.message),
+                        Format::Text => writeln!(
+                            out,
+                            "{} {}\n",
+                            styles.paint(Role::Error, "parse-error:"),
+                            Visible(&unreadable.finding.message)
+                        )?,
+                    },
+                    Entry::History(finding) => match format {
+                        Format::Json => {
+                            json::write_finding(
+                                out,
+                                &report.document,
+                                &finding.side,
+                                &finding.finding,
+                            )?;
+                        }
+                        Format::Github => {
+                            github::write_annotation(out, &finding.path, &finding.finding)?;
+                        }
+                        Format::Text => {
+                            terminal::write_history_finding(
+                                out,
+                                &report.document,
+                                finding,
+                                &styles,
+                            )?;
                             writeln!(out)?;
                         }
-                    }
+                        Format::Markdown => {
+                            let mut section = Vec::new();
+                            markdown::write_history_finding(
+                                &mut section,
+                                &report.document,
+                                &finding.finding,
+                            )?;
+                            comment.add_section(&String::from_utf8_lossy(&section));
+                        }
+                    },
                 }
-                Entry::Unreadable(unreadable) => match format {
-                    Format::Json => json::write_finding(
-                        out,
-                        &report.document,
-                        &unreadable.side,
-                        &unreadable.finding,
-                    )?,
-                    Format::Github => {
-                        github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
-                    }
-                    Format::Markdown => comment.add_problem(&unreadable.finding.message),
-                    Format::Text => writeln!(
-                        out,
-                        "{} {}\n",
-                        styles.paint(Role::Error, "parse-error:"),
-                        Visible(&unreadable.finding.message)
-                    )?,
-                },
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    write_events_into(out, &mut comment, format, &styles, &opened.config, &totals)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "audited")?,
@@ -620,11 +877,13 @@ fn report_walk(
     Ok(walk_outcome(&totals))
 }
 
-/// Walks every history, feeding each briefing's report to `each` and counting totals.
+/// Walks every history, passes each report through the archive-wide analysis (bulk
+/// events), and feeds the final reports to `each` in order, counting totals.
 fn walk_all<W>(
     opened: &Opened,
     source_args: &source::SourceArgs,
     pairs: PairSelection,
+    context: usize,
     mut each: W,
 ) -> anyhow::Result<RunSummary>
 where
@@ -636,44 +895,84 @@ where
         },
         jobs: source_args.jobs,
         pairs,
+        context,
+        skip_non_briefings: !opened.config.paths.is_explicit(),
     };
     let mut totals = RunSummary {
         warnings: opened.skipped,
         ..RunSummary::default()
     };
+    let mut analysis = Analysis::new(&opened.histories, pairs, &opened.config);
+    let mut not_briefings: Vec<String> = Vec::new();
     let mut progress = Progress::new(opened.histories.len());
+    let mut next = 0;
+    let mut take = |report: DocumentReport,
+                    totals: &mut RunSummary,
+                    not_briefings: &mut Vec<String>|
+     -> std::io::Result<()> {
+        totals.documents += 1;
+        if report.not_briefing {
+            not_briefings.push(report.document.clone());
+            return Ok(());
+        }
+        // Worked around, not skipped: shown, but they leave the exit code alone.
+        for warning in &report.warnings {
+            warn(warning);
+        }
+        for entry in &report.entries {
+            match entry {
+                Entry::Compared(compared) => totals.add(&compared.comparison),
+                Entry::Unreadable(unreadable) => {
+                    totals.errors += 1;
+                    if unreadable.finding.severity != Severity::Off {
+                        totals.add_finding(&unreadable.finding);
+                    }
+                }
+                Entry::History(finding) => totals.add_finding(&finding.finding),
+            }
+        }
+        each(&report)
+    };
     let result = walk::walk(
         opened.archive.as_ref(),
         &opened.histories,
         &options,
         |report| {
             progress.tick();
-            totals.documents += 1;
-            // Worked around, not skipped: shown, but they leave the exit code alone (an
-            // archive's README.md has no front matter, and that is no failure).
-            for warning in &report.warnings {
-                warn(warning);
+            let history = &opened.histories[next];
+            next += 1;
+            for ready in analysis.accept(report, history) {
+                take(ready, &mut totals, &mut not_briefings)?;
             }
-            for entry in &report.entries {
-                match entry {
-                    Entry::Compared(compared) => totals.add(&compared.comparison),
-                    Entry::Unreadable(unreadable) => {
-                        totals.errors += 1;
-                        if unreadable.finding.severity != Severity::Off {
-                            totals.add_finding(&unreadable.finding);
-                        }
-                    }
-                }
-            }
-            each(&report)
+            Ok::<(), std::io::Error>(())
         },
     );
     progress.finish();
     match result {
-        Ok(()) => Ok(totals),
-        Err(walk::WalkError::Sink(error)) => Err(error.into()),
-        Err(error) => Err(anyhow::anyhow!(error.to_string())),
+        Ok(()) => {}
+        Err(walk::WalkError::Sink(error)) => return Err(error.into()),
+        Err(error) => return Err(anyhow::anyhow!(error.to_string())),
     }
+    for ready in analysis.finish() {
+        take(ready, &mut totals, &mut not_briefings)?;
+    }
+    totals.bulk_events = analysis
+        .events()
+        .iter()
+        .map(json::BulkEventWire::from)
+        .collect();
+    totals.not_briefings = not_briefings.len();
+    totals.documents -= not_briefings.len();
+    if let Some(first) = not_briefings.first() {
+        let more = match not_briefings.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        note(format!(
+            "{first}{more}: no front matter in any revision, not a briefing: skipped (set paths.include in the config to check such files)"
+        ));
+    }
+    Ok(totals)
 }
 
 /// Exit 2 when something could not be read, so that a clean-looking report never hides a

@@ -40,6 +40,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Built-in site profile (host aliases, site chrome): `auto` applies the one whose
+    /// site the briefings' source_url names when there is no config file; `none` turns
+    /// profiles off
+    #[arg(long, global = true, value_name = "NAME", default_value = "auto",
+          value_parser = clap::builder::PossibleValuesParser::new(super::profile::choices()))]
+    pub profile: String,
+
     /// When to page the output through `less` (or $BRIEFDIFF_PAGER, then $PAGER): `auto`
     /// pages `diff`, `log`, `history` and `audit` when stdout is a terminal
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Paging::Auto)]
@@ -202,6 +209,32 @@ pub struct ReportArgs {
     pub max_entries: usize,
 }
 
+/// Which comparisons an archive report shows; the summary still counts them all.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ViewArgs {
+    /// Only comparisons with a substantive change or a finding
+    #[arg(long)]
+    pub substantive: bool,
+
+    /// Only comparisons with a finding of this rule (repeatable), e.g. stealth-edit
+    #[arg(long = "rule", value_name = "RULE", value_parser = parse_rule)]
+    pub rules: Vec<briefdiff::config::RuleId>,
+
+    /// Only comparisons with a finding
+    #[arg(long)]
+    pub findings_only: bool,
+}
+
+fn parse_rule(name: &str) -> Result<briefdiff::config::RuleId, String> {
+    briefdiff::config::RuleId::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = briefdiff::config::RuleId::ALL
+            .iter()
+            .map(|rule| rule.as_str())
+            .collect();
+        format!("`{name}` is not a rule; rules are {}", names.join(", "))
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old revision: a briefing file (`-` for standard input) or a folder of them
@@ -235,6 +268,9 @@ pub struct LogArgs {
     pub paths: Vec<String>,
 
     #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
     pub source_args: SourceArgs,
 
     /// Output format
@@ -265,6 +301,9 @@ pub struct HistoryArgs {
     pub source: Option<PathBuf>,
 
     #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
     pub source_args: SourceArgs,
 
     #[command(flatten)]
@@ -282,6 +321,9 @@ pub struct AuditArgs {
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub source_args: SourceArgs,

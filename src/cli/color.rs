@@ -30,7 +30,8 @@ fn decide(choice: ColorChoice, no_color: bool, dumb_terminal: bool, is_terminal:
     }
 }
 
-/// Columns to wrap at: `COLUMNS` when set, else the terminal's width, else 80.
+/// Columns to wrap at: `COLUMNS` when set, else the terminal's width, else 80; never more
+/// than [`briefdiff::report::MAX_WIDTH`].
 pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
@@ -40,6 +41,7 @@ pub fn width() -> usize {
             terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| width as usize)
         })
         .unwrap_or(80)
+        .min(briefdiff::report::MAX_WIDTH)
 }
 
 #[cfg(test)]

@@ -3,13 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::comment::{Comment, CommentOptions, GITHUB_COMMENT_LIMIT};
 use briefdiff::report::terminal::Layout;
 use briefdiff::report::{
-    Pair, Role, Side, Styles, Visible, digest, github, json, markdown, side_by_side, terminal,
+    Pair, Role, Side, Styles, View, Visible, digest, github, json, markdown, side_by_side, terminal,
 };
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
@@ -27,6 +27,20 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
         .into());
     }
     let config = load_config(cli.config.as_deref(), &args.new)?;
+    let config = super::profile::choose(config, &cli.profile, || {
+        [&args.old, &args.new]
+            .iter()
+            .filter(|path| path.is_file())
+            .filter_map(|path| read_briefing(path).ok())
+            .filter_map(|parsed| {
+                let front_matter = &parsed.briefing.front_matter;
+                front_matter
+                    .get("source_url")
+                    .or_else(|| front_matter.get("permalink"))
+                    .map(|value| value.display_text().to_string())
+            })
+            .collect()
+    })?;
     if args.old.as_os_str() == STDIN && args.new.as_os_str() == STDIN {
         anyhow::bail!("standard input (`-`) can be only one side of a diff");
     }
@@ -45,16 +59,22 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
     } else {
         &args.new
     });
+    let view = View::of(
+        &old.briefing,
+        &new.briefing,
+        &comparison,
+        args.report.context,
+    );
     let pair = Pair {
         document: &document,
         path: &document,
         old: &old_side,
         new: &new_side,
-        old_briefing: &old.briefing,
-        new_briefing: &new.briefing,
         comparison: &comparison,
+        view: &view,
+        bulk: &[],
     };
-    write_one(cli, args, &pair, out)?;
+    write_one(cli, args, &pair, old.briefing == new.briefing, out)?;
 
     let differs =
         comparison.summary.substantive || comparison.metadata.iter().any(|change| !change.cosmetic);
@@ -86,6 +106,7 @@ fn run_folders(
         .count();
     let options = WalkOptions {
         diff: DiffOptions { config },
+        context: args.report.context,
         ..WalkOptions::default()
     };
     let mut differs = false;
@@ -129,6 +150,7 @@ fn run_folders(
                     unreadable += 1;
                     warn(&problem.finding.message);
                 }
+                Entry::History(_) => {}
             }
         }
         Ok::<(), std::io::Error>(())
@@ -157,6 +179,7 @@ fn write_one(
     cli: &Cli,
     args: &DiffArgs,
     pair: &Pair<'_>,
+    parse_the_same: bool,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let comparison = pair.comparison;
@@ -168,7 +191,7 @@ fn write_one(
     let unchanged = comparison.metadata.is_empty() && !comparison.summary.body_changed;
     let quiet = comparison.summary.ignored == 0
         && (unchanged || (args.report.ignore_cosmetic && comparison.is_cosmetic_only()));
-    let hidden = pair.old_briefing == pair.new_briefing || quiet;
+    let hidden = parse_the_same || quiet;
     if hidden && args.report.format != Format::Json {
         return Ok(());
     }
@@ -280,10 +303,5 @@ pub fn load_config(explicit: Option<&Path>, near: &Path) -> anyhow::Result<Confi
     } else {
         near.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let candidate = folder.join(DEFAULT_CONFIG_FILE);
-    if candidate.is_file() {
-        Ok(Config::from_file(&candidate)?)
-    } else {
-        Ok(Config::default())
-    }
+    Ok(Config::from_archive(&folder)?)
 }

@@ -22,7 +22,7 @@ use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::read_file;
 use briefdiff::model::{Briefing, Origin};
 use briefdiff::parse::parse_briefing;
-use briefdiff::report::{Pair, Role, Side, Styles};
+use briefdiff::report::{Pair, Role, Side, Styles, View};
 
 use super::args::{Cli, ColorChoice, Format, GitDiffArgs};
 use super::diff::{PairWriter, load_config};
@@ -186,6 +186,14 @@ fn report(
     // git runs external diffs from the top of the working tree, where the archive's
     // `.briefdiff.yaml` lives.
     let config = load_config(cli.config.as_deref(), Path::new("."))?;
+    // git runs this once per path: a profile it would pick is not announced each time,
+    // so with no config file none is picked.
+    let choice = if cli.profile == super::profile::AUTO && config.file.is_none() {
+        super::profile::NONE
+    } else {
+        cli.profile.as_str()
+    };
+    let config = super::profile::choose(config, choice, Vec::new)?;
     let old_briefing = read_side(old, path)?;
     let new_briefing = read_side(new, new_path)?;
     let comparison = compare(&old_briefing, &new_briefing, &DiffOptions { config });
@@ -196,14 +204,20 @@ fn report(
     let old_side = side(old, path);
     let new_side = side(new, new_path);
     let location = if new.is_missing() { path } else { new_path };
+    let view = View::of(
+        &old_briefing,
+        &new_briefing,
+        &comparison,
+        args.report.context,
+    );
     let pair = Pair {
         document: location,
         path: location,
         old: &old_side,
         new: &new_side,
-        old_briefing: &old_briefing,
-        new_briefing: &new_briefing,
         comparison: &comparison,
+        view: &view,
+        bulk: &[],
     };
     PairWriter::with_styles(*styles, &args.report).write(&pair, out)?;
     separator.write(out)?;

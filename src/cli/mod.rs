@@ -13,6 +13,7 @@ mod hinted;
 mod man;
 mod pager;
 mod parse;
+mod profile;
 mod progress;
 mod source;
 
@@ -44,8 +45,28 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             // clap prints help and version to stdout with exit 0, usage errors with 2.
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            let code = if error.use_stderr() { 2 } else { 0 };
+            return match error.print() {
+                Ok(()) => ExitCode::from(code),
+                Err(io) if io.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(code),
+                Err(io) => {
+                    // `--help >/dev/full`: the help was lost, and that is not a success.
+                    let stream = if error.use_stderr() {
+                        "error"
+                    } else {
+                        "output"
+                    };
+                    stderr_line(format_args!(
+                        "error: cannot write the {} to standard {stream}: {io}",
+                        if error.use_stderr() {
+                            "usage error"
+                        } else {
+                            "help"
+                        },
+                    ));
+                    ExitCode::from(2)
+                }
+            };
         }
     };
     let mut out = pager::Output::open(&cli);
@@ -92,14 +113,20 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-#[allow(clippy::print_stderr)]
+/// Writes one line on stderr. A closed or full stderr (`2>&1 | head -1`, `2>/dev/full`)
+/// loses the line, never the report on stdout nor the exit code: `eprintln!` would panic.
+fn stderr_line(line: std::fmt::Arguments<'_>) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+}
+
 fn report_error(error: &anyhow::Error) {
     // Line by line: a message may list candidates on lines of its own, and each line is
     // shown, not obeyed (paths and YAML errors quote the documents).
     let print = |label: &str, message: String| {
         for (index, line) in message.lines().enumerate() {
             let label = if index == 0 { label } else { "" };
-            eprintln!("{label}{}", Visible(line));
+            stderr_line(format_args!("{label}{}", Visible(line)));
         }
     };
     print("error: ", error.to_string());
@@ -107,7 +134,7 @@ fn report_error(error: &anyhow::Error) {
         print("caused by: ", cause.to_string());
     }
     if let Some(hint) = hint_for(error) {
-        eprintln!("hint: {hint}");
+        stderr_line(format_args!("hint: {hint}"));
     }
 }
 
@@ -117,6 +144,9 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     for cause in error.chain() {
         if let Some(hinted) = cause.downcast_ref::<hinted::Hinted>() {
             return Some(hinted.hint());
+        }
+        if let Some(config) = cause.downcast_ref::<briefdiff::config::ConfigError>() {
+            return config.hint();
         }
         if let Some(load) = cause.downcast_ref::<briefdiff::load::LoadError>() {
             return load.hint();
@@ -144,11 +174,19 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     None
 }
 
+/// Prints a note on stderr: something the run did by default that the user may want to
+/// know about (files it left out, a profile it applied).
+pub(crate) fn note(message: impl std::fmt::Display) {
+    let line = format!("note: {}", Visible(message));
+    if !pager::hold(&line) {
+        stderr_line(format_args!("{line}"));
+    }
+}
+
 /// Prints located warnings on stderr, one a line.
-#[allow(clippy::print_stderr)]
 pub(crate) fn warn(message: impl std::fmt::Display) {
     let line = format!("warning: {}", Visible(message));
     if !pager::hold(&line) {
-        eprintln!("{line}");
+        stderr_line(format_args!("{line}"));
     }
 }

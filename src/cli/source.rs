@@ -5,7 +5,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use briefdiff::config::{Config, DEFAULT_CONFIG_FILE};
+use briefdiff::config::Config;
 use briefdiff::load::{self, Archive, History, ScanOptions, SourceKind};
 use briefdiff::parse::parse_briefing;
 use clap::{Args, ValueEnum};
@@ -41,7 +41,8 @@ pub struct SourceArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 
-    /// Worker threads (default: one per core); output is the same for any value
+    /// Worker threads (default: one per core, at most 4 per core); output is the same for
+    /// any value
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
 }
@@ -107,7 +108,7 @@ fn source_kind(args: &SourceArgs) -> SourceKind {
 pub fn open(
     source: &Path,
     args: &SourceArgs,
-    config_path: Option<&Path>,
+    cli: &super::Cli,
     range: Option<String>,
     pathspecs: Vec<String>,
 ) -> anyhow::Result<Opened> {
@@ -145,16 +146,9 @@ pub fn open(
     {
         check_range(source, range)?;
     }
-    let config = match config_path {
+    let config = match cli.config.as_deref() {
         Some(path) => Config::from_file(path)?,
-        None => {
-            let candidate = source.join(DEFAULT_CONFIG_FILE);
-            if candidate.is_file() {
-                Config::from_file(&candidate)?
-            } else {
-                Config::default()
-            }
-        }
+        None => Config::from_archive(source)?,
     };
     let options = ScanOptions {
         range,
@@ -168,18 +162,47 @@ pub fn open(
     for warning in &scan.warnings {
         warn(warning);
     }
+    let config = super::profile::choose(config, &cli.profile, || {
+        sample_urls(archive.as_ref(), &scan.histories)
+    })?;
+    let mut histories = scan.histories;
+    // The config names the briefings: any path a history had counts, as for pathspecs.
+    if !config.paths.include.is_empty() || !config.paths.exclude.is_empty() {
+        histories.retain(|history| {
+            config.paths.selects(&history.document)
+                || history
+                    .revisions
+                    .iter()
+                    .any(|revision| config.paths.selects(&revision.origin.path))
+        });
+    }
     let histories = match args.identity {
-        Identity::Path => scan.histories,
-        Identity::Url => load::group_by_url(scan.histories, |revision| {
-            let bytes = archive.read(revision).ok()?;
-            let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
-            let front_matter = &parsed.briefing.front_matter;
-            front_matter
-                .get("source_url")
-                .or_else(|| front_matter.get("permalink"))
-                .map(|value| value.display_text().to_string())
-        }),
+        Identity::Path => histories,
+        Identity::Url => {
+            let grouped = load::group_by_url(histories, |revision| {
+                let bytes = archive.read(revision).ok()?;
+                let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
+                let front_matter = &parsed.briefing.front_matter;
+                front_matter
+                    .get("source_url")
+                    .or_else(|| front_matter.get("permalink"))
+                    .map(|value| value.display_text().to_string())
+            });
+            for warning in &grouped.warnings {
+                warn(warning);
+            }
+            grouped.histories
+        }
     };
+    let jobs = briefdiff::walk::worker_threads(args.jobs, histories.len());
+    if args.jobs > jobs {
+        warn(format_args!(
+            "--jobs {}: more worker threads than help, using {jobs} (at most {} per core, \
+             and one per briefing)",
+            args.jobs,
+            briefdiff::walk::MAX_JOBS_PER_CORE
+        ));
+    }
     Ok(Opened {
         archive,
         histories,
@@ -190,6 +213,28 @@ pub fn open(
             .filter(|warning| warning.skipped)
             .count(),
     })
+}
+
+/// The `source_url`s of the latest revisions of a few histories: enough to tell whose
+/// site an archive is.
+fn sample_urls(archive: &dyn Archive, histories: &[History]) -> Vec<String> {
+    /// Histories looked at; each costs one blob read.
+    const SAMPLE: usize = 8;
+    histories
+        .iter()
+        .filter_map(|history| history.revisions.last())
+        .filter(|revision| !revision.is_absent())
+        .take(SAMPLE)
+        .filter_map(|revision| {
+            let bytes = archive.read(revision).ok()?;
+            let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
+            let front_matter = &parsed.briefing.front_matter;
+            front_matter
+                .get("source_url")
+                .or_else(|| front_matter.get("permalink"))
+                .map(|value| value.display_text().to_string())
+        })
+        .collect()
 }
 
 /// `log` and `audit` take `[SOURCE] [RANGE]`: a first argument that is no path but names

@@ -6,13 +6,20 @@
 //!    anchors; the caller still reports it as a cosmetic edit when its source differs.
 //! 2. **Exact moves.** A key that is left unmatched exactly once on each side is a block
 //!    that moved unchanged.
-//! 3. **Pairing.** Between two anchors, the remaining old and new blocks are paired in
-//!    order by similarity: the pairing that maximises the summed similarity of pairs
-//!    above [`PAIR_THRESHOLD`] (a small dynamic programme over the gap).
-//! 4. **Splits and merges.** A paired (or lone) block whose counterpart grows, by
+//! 3. **Markup and re-cuts.** Between two anchors, blocks that show nothing
+//!    (`<!-- -->` separators, images) are set aside as inserted or deleted markup. Then
+//!    runs at the start and end of the gap whose visible text, joined, is the same on
+//!    both sides are re-cuts — a paragraph cut into 40, list items joined or parted —
+//!    linked as one split or merge however many pieces they have.
+//! 4. **Pairing.** The remaining old and new blocks are paired in order by similarity:
+//!    the pairing that maximises the summed similarity of pairs above
+//!    [`PAIR_THRESHOLD`] (a small dynamic programme over the gap).
+//! 5. **Splits and merges.** A paired (or lone) block whose counterpart grows, by
 //!    adding unpaired neighbours, into a run that matches it better, and at least
 //!    [`SPLIT_THRESHOLD`], was split (one old → several new) or merged (the reverse).
-//! 5. **Moves.** Blocks still unpaired on both sides, anywhere in the document, are
+//!    A run grows as long as it gains, with no cap on its pieces; each step is paid
+//!    from the budget below.
+//! 6. **Moves.** Blocks still unpaired on both sides, anywhere in the document, are
 //!    matched greedily, best first, above [`MOVE_THRESHOLD`] when both hold at least
 //!    [`MOVE_MIN_ALNUM`] letters and digits.
 //!
@@ -23,8 +30,9 @@
 //!
 //! Cost guard: pairing, split search and moves draw on one budget of feature
 //! comparisons per document ([`PAIRING_BUDGET`]). A gap too costly to pair is paired by
-//! position and its links carry `bailout`; move search that does not fit is skipped and
-//! flags the alignment.
+//! position and its links carry `bailout`; a split search that runs out stops where it
+//! is and flags the gap's links; move search that does not fit is skipped and flags the
+//! alignment. Re-cut detection compares each key once and needs no budget.
 //!
 //! # Thresholds and how they were chosen
 //!
@@ -73,8 +81,6 @@ pub(crate) const MOVE_THRESHOLD: f32 = 0.4;
 pub(crate) const MOVE_MIN_ALNUM: usize = 20;
 /// A run of blocks is accepted as the split (or merge) of one block at this similarity.
 pub(crate) const SPLIT_THRESHOLD: f32 = 0.6;
-/// At most this many pieces in one split or merge.
-const MAX_PIECES: usize = 16;
 /// Feature comparisons allowed for pairing, splits and moves in one comparison.
 pub(crate) const PAIRING_BUDGET: usize = 40_000_000;
 /// Above this many old × new blocks, anchors come from keys unique on both sides only
@@ -92,10 +98,17 @@ pub(crate) struct AlignItem {
     pub key: u64,
     /// Equal for blocks of the same kind and speaker.
     pub speaker: u64,
+    /// The block is a speaker's turn.
+    pub turn: bool,
     /// Sorted hashes of the block's word bigrams.
     pub features: Vec<u64>,
-    /// Letters and digits in the text.
+    /// Letters and digits in the text's words.
     pub alnum: usize,
+    /// Hashes of the block's folded keys in order (what a reader sees), for telling a
+    /// re-cut (the same text in other blocks) from an edit.
+    pub folded: Vec<u64>,
+    /// Nothing in the block is visible (`<!-- -->`, an image): markup, never paired.
+    pub blank: bool,
 }
 
 /// How blocks are linked.
@@ -209,6 +222,8 @@ pub(crate) fn align(
 
     state.exact_moves(&gaps);
     for (old_range, new_range) in &gaps {
+        state.set_aside_blanks(old_range.clone(), new_range.clone());
+        state.recuts(old_range.clone(), new_range.clone());
         state.pair_gap(old_range.clone(), new_range.clone());
     }
     state.moves();
@@ -375,6 +390,65 @@ impl State<'_> {
         }
     }
 
+    /// Blocks of a gap that show nothing (`<!-- -->` separators, images) are markup: they
+    /// are inserted or deleted on their own (cosmetic), never paired with text, so that
+    /// list items re-cut around them still line up.
+    fn set_aside_blanks(&mut self, old_range: Range<usize>, new_range: Range<usize>) {
+        for o in old_range {
+            if self.old_link[o].is_none() && self.old[o].blank {
+                self.link(LinkKind::Deleted, vec![o], Vec::new(), false);
+            }
+        }
+        for n in new_range {
+            if self.new_link[n].is_none() && self.new[n].blank {
+                self.link(LinkKind::Inserted, Vec::new(), vec![n], false);
+            }
+        }
+    }
+
+    /// Re-cuts: runs of blocks at the start or the end of a gap whose visible text,
+    /// joined, is the same on both sides, however many pieces (a paragraph cut into 40,
+    /// list items joined into one). Each run between two block boundaries the sides share
+    /// becomes one split or merge. Turns are left to pairing: cutting a turn in two
+    /// shows its speaker's label again, which a reader sees.
+    fn recuts(&mut self, old_range: Range<usize>, new_range: Range<usize>) {
+        let olds: Vec<usize> = old_range.filter(|&o| self.old_link[o].is_none()).collect();
+        let news: Vec<usize> = new_range.filter(|&n| self.new_link[n].is_none()).collect();
+        if olds.len() + news.len() < 3 {
+            return;
+        }
+        let runs = shared_runs(
+            &olds
+                .iter()
+                .map(|&o| self.old[o].folded.as_slice())
+                .collect::<Vec<_>>(),
+            &news
+                .iter()
+                .map(|&n| self.new[n].folded.as_slice())
+                .collect::<Vec<_>>(),
+        );
+        for (old_run, new_run) in runs {
+            if old_run.len() + new_run.len() < 3 {
+                continue;
+            }
+            let old_ids: Vec<usize> = old_run.map(|i| olds[i]).collect();
+            let new_ids: Vec<usize> = new_run.map(|j| news[j]).collect();
+            let speaker = self.old[old_ids[0]].speaker;
+            let same_kind = old_ids.iter().all(|&o| self.old[o].speaker == speaker)
+                && new_ids.iter().all(|&n| self.new[n].speaker == speaker)
+                && !self.old[old_ids[0]].turn;
+            if !same_kind {
+                continue;
+            }
+            let kind = if new_ids.len() >= old_ids.len() {
+                LinkKind::Split
+            } else {
+                LinkKind::Merged
+            };
+            self.link(kind, old_ids, new_ids, false);
+        }
+    }
+
     /// Feature comparisons needed to score every old block against every new one.
     fn pairing_cost(&self, olds: &[usize], news: &[usize]) -> usize {
         let old_features: usize = olds.iter().map(|&o| self.old[o].features.len()).sum();
@@ -461,12 +535,14 @@ impl State<'_> {
             .collect();
         let mut old_taken = vec![false; m];
         let mut new_taken = vec![false; n];
+        let mut budget = self.budget;
         let splits = groups(
             &old_feats,
             &new_feats,
             &|i, j| sim(i, j),
             (&mut old_pair, &mut new_pair),
             (&mut old_taken, &mut new_taken),
+            &mut budget,
         );
         let merges = groups(
             &new_feats,
@@ -474,7 +550,12 @@ impl State<'_> {
             &|j, i| sim(i, j),
             (&mut new_pair, &mut old_pair),
             (&mut new_taken, &mut old_taken),
+            &mut budget,
         );
+        self.budget = budget;
+        let grouping_bailout = splits.exhausted || merges.exhausted;
+        self.bailout |= grouping_bailout;
+        let (splits, merges) = (splits.found, merges.found);
 
         // Emit in gap order so that link order is deterministic.
         for (i, pieces) in splits {
@@ -482,7 +563,7 @@ impl State<'_> {
                 LinkKind::Split,
                 vec![olds[i]],
                 pieces.map(|j| news[j]).collect(),
-                false,
+                grouping_bailout,
             );
         }
         for (j, pieces) in merges {
@@ -490,7 +571,7 @@ impl State<'_> {
                 LinkKind::Merged,
                 pieces.map(|i| olds[i]).collect(),
                 vec![news[j]],
-                false,
+                grouping_bailout,
             );
         }
         for (i, pair) in old_pair.iter().enumerate() {
@@ -498,7 +579,12 @@ impl State<'_> {
                 && self.old_link[olds[i]].is_none()
                 && self.new_link[news[j]].is_none()
             {
-                self.link(LinkKind::Paired, vec![olds[i]], vec![news[j]], false);
+                self.link(
+                    LinkKind::Paired,
+                    vec![olds[i]],
+                    vec![news[j]],
+                    grouping_bailout,
+                );
             }
         }
     }
@@ -549,8 +635,10 @@ fn groups(
     sim: &dyn Fn(usize, usize) -> f32,
     (one_pair, many_pair): (&mut [Option<usize>], &mut [Option<usize>]),
     (one_taken, many_taken): (&mut [bool], &mut [bool]),
-) -> Vec<(usize, Range<usize>)> {
+    budget: &mut usize,
+) -> Groups {
     let mut found = Vec::new();
+    let mut exhausted = false;
     for i in 0..one.len() {
         if one_taken[i] {
             continue;
@@ -567,24 +655,37 @@ fn groups(
         };
         let Some(seed) = seed else { continue };
         let mut run = seed..seed + 1;
+        let mut run_features = many[seed].to_vec();
         let mut best = sim(i, seed);
-        while run.len() < MAX_PIECES {
+        // No cap on the pieces: a paragraph re-cut into 40 grows to 40. Each step costs
+        // one merge and one similarity, drawn from the comparison's budget.
+        loop {
             let mut candidates = Vec::with_capacity(2);
             if run.end < many.len() && free(run.end) {
-                candidates.push(run.start..run.end + 1);
+                candidates.push((run.start..run.end + 1, run.end));
             }
             if run.start > 0 && free(run.start - 1) {
-                candidates.push(run.start - 1..run.end);
+                candidates.push((run.start - 1..run.end, run.start - 1));
             }
-            let mut next: Option<(Range<usize>, f32)> = None;
-            for candidate in candidates {
-                let s = similarity(one[i], &union(&many[candidate.clone()]));
-                if s > best && next.as_ref().is_none_or(|(_, t)| s > *t) {
-                    next = Some((candidate, s));
+            let mut next: Option<(Range<usize>, Vec<u64>, f32)> = None;
+            for (candidate, added) in candidates {
+                let cost = one[i].len() + run_features.len() + many[added].len();
+                if cost > *budget {
+                    exhausted = true;
+                    break;
+                }
+                *budget -= cost;
+                let grown = merge_sorted(&run_features, many[added]);
+                let s = similarity(one[i], &grown);
+                if s > best && next.as_ref().is_none_or(|(_, _, t)| s > *t) {
+                    next = Some((candidate, grown, s));
                 }
             }
-            let Some((grown, s)) = next else { break };
+            let Some((grown, features, s)) = next else {
+                break;
+            };
             run = grown;
+            run_features = features;
             best = s;
         }
         if run.len() >= 2 && best >= SPLIT_THRESHOLD {
@@ -598,14 +699,88 @@ fn groups(
             found.push((i, run));
         }
     }
-    found
+    Groups { found, exhausted }
 }
 
-/// The multiset union (sum) of sorted feature lists, sorted.
-fn union(parts: &[&[u64]]) -> Vec<u64> {
-    let mut all: Vec<u64> = parts.iter().flat_map(|part| part.iter().copied()).collect();
-    all.sort_unstable();
-    all
+/// What [`groups`] found, and whether the budget ran out on the way.
+struct Groups {
+    found: Vec<(usize, Range<usize>)>,
+    exhausted: bool,
+}
+
+/// Two sorted multisets merged into one, sorted.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// An old run of blocks and the new run it became, as index ranges.
+type Run = (Range<usize>, Range<usize>);
+
+/// Runs of pieces at the start and at the end of two lists of key sequences whose
+/// concatenations agree, each run ending at a boundary both lists share: `(old run, new
+/// run)` as index ranges into the lists. Linear in the keys.
+fn shared_runs(old: &[&[u64]], new: &[&[u64]]) -> Vec<Run> {
+    let (mut runs, (old_used, new_used)) = front_runs(old, new);
+    let old_rest: Vec<Vec<u64>> = old[old_used..]
+        .iter()
+        .rev()
+        .map(|keys| keys.iter().rev().copied().collect())
+        .collect();
+    let new_rest: Vec<Vec<u64>> = new[new_used..]
+        .iter()
+        .rev()
+        .map(|keys| keys.iter().rev().copied().collect())
+        .collect();
+    let (back, _) = front_runs(
+        &old_rest.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+        &new_rest.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+    );
+    for (old_run, new_run) in back.into_iter().rev() {
+        runs.push((
+            old.len() - old_run.end..old.len() - old_run.start,
+            new.len() - new_run.end..new.len() - new_run.start,
+        ));
+    }
+    runs
+}
+
+/// The runs of [`shared_runs`] from the start only, and how many pieces of each list
+/// they cover.
+fn front_runs(old: &[&[u64]], new: &[&[u64]]) -> (Vec<Run>, (usize, usize)) {
+    let mut runs = Vec::new();
+    let (mut i, mut at_old, mut j, mut at_new) = (0, 0, 0, 0);
+    let (mut start_old, mut start_new) = (0, 0);
+    while i < old.len() && j < new.len() {
+        if old[i].is_empty() || new[j].is_empty() || old[i][at_old] != new[j][at_new] {
+            break;
+        }
+        at_old += 1;
+        at_new += 1;
+        if at_old == old[i].len() {
+            (i, at_old) = (i + 1, 0);
+        }
+        if at_new == new[j].len() {
+            (j, at_new) = (j + 1, 0);
+        }
+        if at_old == 0 && at_new == 0 {
+            runs.push((start_old..i, start_new..j));
+            (start_old, start_new) = (i, j);
+        }
+    }
+    (runs, (start_old, start_new))
 }
 
 #[cfg(test)]

@@ -19,9 +19,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use super::align::{AlignItem, LinkKind, Side, align};
 use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
-use super::words::{WordDiff, count_words, diff_words, tokenize};
-use crate::config::Config;
-use crate::model::{Block, Briefing};
+use super::tokens::{Token, TokenKind, tokenize};
+use super::words::{WordDiff, count_words, diff_tokens};
+use crate::config::{Config, TextRule};
+use crate::model::{Block, BlockKind, Briefing};
 use crate::parse::normalize::collapse_whitespace;
 
 /// The body changes of one comparison, ordered by position.
@@ -30,6 +31,10 @@ pub(crate) struct BodyDiff {
     pub changes: Vec<BodyChange>,
     /// Blocks left out by `ignore.paragraphs`, both sides.
     pub ignored: usize,
+    /// Blocks left out as site chrome, and blocks chrome text was cut from, both sides.
+    pub chrome: usize,
+    /// Blocks, both sides, where an `ignore.text` rule was cut short by its bound.
+    pub ignore_cut: usize,
     /// The aligner's cost guard fired.
     pub bailout: bool,
 }
@@ -62,9 +67,9 @@ impl Prepared<'_> {
 /// Compares the bodies of two revisions.
 pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
     let classifier = Classifier::new(config);
-    let mut ignored = 0;
-    let old_all = prepare(&old.blocks, config, &mut ignored);
-    let new_all = prepare(&new.blocks, config, &mut ignored);
+    let mut left_out = LeftOut::default();
+    let old_all = prepare(&old.blocks, config, &mut left_out);
+    let new_all = prepare(&new.blocks, config, &mut left_out);
     // Most revision pairs change a block or two: the common head and tail are
     // unchanged by definition and need no keys, features or alignment.
     let prefix = old_all
@@ -80,15 +85,21 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
         .count();
     let old_side = &old_all[prefix..old_all.len() - suffix];
     let new_side = &new_all[prefix..new_all.len() - suffix];
-    let key = |p: &Prepared<'_>| align_key(p, &classifier);
-    let mut old_items: Vec<AlignItem> = old_side.iter().map(key).collect();
-    let mut new_items: Vec<AlignItem> = new_side.iter().map(key).collect();
+    // Each block between the common head and tail is tokenised once; its key, its
+    // features and its word diff all read these tokens.
+    let old_tokens: Vec<Vec<Token<'_>>> = old_side.iter().map(|p| tokenize(&p.text)).collect();
+    let new_tokens: Vec<Vec<Token<'_>>> = new_side.iter().map(|p| tokenize(&p.text)).collect();
+    let key = |(prepared, tokens): (&Prepared<'_>, &Vec<Token<'_>>)| {
+        align_key(prepared, tokens, &classifier)
+    };
+    let mut old_items: Vec<AlignItem> = old_side.iter().zip(&old_tokens).map(key).collect();
+    let mut new_items: Vec<AlignItem> = new_side.iter().zip(&new_tokens).map(key).collect();
     let fill = |side: Side, index: usize, item: &mut AlignItem| {
-        let prepared = match side {
-            Side::Old => &old_side[index],
-            Side::New => &new_side[index],
+        let tokens = match side {
+            Side::Old => &old_tokens[index],
+            Side::New => &new_tokens[index],
         };
-        fill_features(prepared, item);
+        fill_features(tokens, &classifier, item);
     };
     let alignment = align(&mut old_items, &mut new_items, &fill);
 
@@ -113,18 +124,18 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
 
     let mut keyed = Vec::new();
     for link in &alignment.links {
-        let olds: Vec<&Prepared<'_>> = link.old.iter().map(|&o| &old_side[o]).collect();
-        let news: Vec<&Prepared<'_>> = link.new.iter().map(|&n| &new_side[n]).collect();
+        let olds = pick(old_side, &old_tokens, &link.old);
+        let news = pick(new_side, &new_tokens, &link.new);
         let change = match link.kind {
             LinkKind::Same => match (olds.as_slice(), news.as_slice()) {
-                ([o], [n]) if unchanged(o, n) => None,
+                ([o], [n]) if unchanged(o.prepared, n.prepared) => None,
                 _ => Some(joined_change(ChangeKind::Edited, &olds, &news, &classifier)),
             },
             LinkKind::Paired => {
                 let relabeled = olds
                     .iter()
                     .zip(&news)
-                    .any(|(o, n)| o.speaker_key() != n.speaker_key());
+                    .any(|(o, n)| o.prepared.speaker_key() != n.prepared.speaker_key());
                 let kind = if relabeled {
                     ChangeKind::Relabeled
                 } else {
@@ -150,20 +161,60 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
 
     BodyDiff {
         changes: keyed.into_iter().map(|(_, change)| change).collect(),
-        ignored,
+        ignored: left_out.ignored,
+        chrome: left_out.chrome,
+        ignore_cut: left_out.cut,
         bailout: alignment.bailout,
     }
 }
 
+/// What the ignore and chrome rules left out, counted for the summary.
+#[derive(Debug, Default)]
+struct LeftOut {
+    ignored: usize,
+    chrome: usize,
+    /// Blocks where a text rule stopped at its bound.
+    cut: usize,
+}
+
+/// A block of one side of a change, with its tokens.
+struct Piece<'p, 'a> {
+    prepared: &'p Prepared<'a>,
+    tokens: &'p [Token<'p>],
+}
+
+/// The blocks at `indexes` of one side, with their tokens.
+fn pick<'p, 'a>(
+    side: &'p [Prepared<'a>],
+    tokens: &'p [Vec<Token<'p>>],
+    indexes: &[usize],
+) -> Vec<Piece<'p, 'a>> {
+    indexes
+        .iter()
+        .map(|&i| Piece {
+            prepared: &side[i],
+            tokens: tokens[i].as_slice(),
+        })
+        .collect()
+}
+
 /// Totals over the body changes.
 pub(crate) fn summarize(body: &BodyDiff) -> Summary {
+    let mut summary = summarize_changes(&body.changes);
+    summary.ignored = body.ignored;
+    summary.chrome = body.chrome;
+    summary.ignore_cut = body.ignore_cut;
+    summary.bailout |= body.bailout;
+    summary
+}
+
+/// Totals over some body changes: kinds, words, flags.
+pub(crate) fn summarize_changes(changes: &[BodyChange]) -> Summary {
     let mut summary = Summary {
-        ignored: body.ignored,
-        bailout: body.bailout,
-        body_changed: !body.changes.is_empty(),
+        body_changed: !changes.is_empty(),
         ..Summary::default()
     };
-    for change in &body.changes {
+    for change in changes {
         let counter = match change.kind {
             ChangeKind::Edited => &mut summary.edited,
             ChangeKind::Relabeled => &mut summary.relabeled,
@@ -176,39 +227,47 @@ pub(crate) fn summarize(body: &BodyDiff) -> Summary {
         *counter += 1;
         summary.words_deleted += change.words_deleted;
         summary.words_inserted += change.words_inserted;
+        summary.links += change.changed_links().count();
         summary.substantive |= !change.cosmetic;
         summary.bailout |= change.bailout;
     }
     summary
 }
 
-/// Applies the ignore rules to one side.
-fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec<Prepared<'a>> {
-    let rules = &config.ignore;
+/// Applies the ignore rules, then the chrome rules, to one side.
+fn prepare<'a>(blocks: &'a [Block], config: &Config, left_out: &mut LeftOut) -> Vec<Prepared<'a>> {
     let mut kept = Vec::with_capacity(blocks.len());
+    let any_paragraph_rule =
+        !config.ignore.paragraphs.is_empty() || !config.chrome.paragraphs.is_empty();
     for (index, block) in blocks.iter().enumerate() {
-        if !rules.paragraphs.is_empty() {
+        if any_paragraph_rule {
             let joined = block.source.replace('\n', " ");
-            if rules.paragraphs.iter().any(|rule| rule.is_match(&joined)) {
-                *ignored += 1;
+            if config
+                .ignore
+                .paragraphs
+                .iter()
+                .any(|rule| rule.is_match(&joined))
+            {
+                left_out.ignored += 1;
+                continue;
+            }
+            if config
+                .chrome
+                .paragraphs
+                .iter()
+                .any(|rule| rule.is_match(&joined))
+            {
+                left_out.chrome += 1;
                 continue;
             }
         }
         let mut text = Cow::Borrowed(block.text.as_str());
         let mut source = Cow::Borrowed(block.source.as_str());
-        for rule in &rules.text {
-            if rule.is_match(&text) {
-                let removed = rule.replace_all(&text, "");
-                text = Cow::Owned(collapse_whitespace(&removed));
-            }
-            if rule.is_match(&source) {
-                // Removing text leaves the spaces around it: trim them so that the
-                // removal alone does not count as a layout change.
-                let removed = rule.replace_all(&source, "");
-                let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
-                source = Cow::Owned(lines.join("\n").trim_end().to_string());
-            }
-        }
+        let mut block_cut = remove_text(&config.ignore.text, &mut text, &mut source).1;
+        let (chrome, chrome_cut) = remove_text(&config.chrome.text, &mut text, &mut source);
+        left_out.chrome += usize::from(chrome);
+        block_cut |= chrome_cut;
+        left_out.cut += usize::from(block_cut);
         kept.push(Prepared {
             index,
             block,
@@ -219,33 +278,70 @@ fn prepare<'a>(blocks: &'a [Block], config: &Config, ignored: &mut usize) -> Vec
     kept
 }
 
+/// Removes what `rules` match from a block's text and source, each rule in one bounded
+/// pass per side (`config::TextRule`), never a search repeated from every position.
+/// Returns whether anything was removed, and whether a rule was cut short.
+fn remove_text(
+    rules: &[TextRule],
+    text: &mut Cow<'_, str>,
+    source: &mut Cow<'_, str>,
+) -> (bool, bool) {
+    let (mut removed_any, mut cut) = (false, false);
+    for rule in rules {
+        let (removed, text_cut) = rule.remove(text);
+        if let Cow::Owned(removed) = removed {
+            *text = Cow::Owned(collapse_whitespace(&removed));
+            removed_any = true;
+        }
+        let (removed, source_cut) = rule.remove(source);
+        if let Cow::Owned(removed) = removed {
+            // Removing text leaves the spaces around it: trim them so that the
+            // removal alone does not count as a layout change.
+            let lines: Vec<&str> = removed.lines().map(str::trim_end).collect();
+            *source = Cow::Owned(lines.join("\n").trim_end().to_string());
+        }
+        cut |= text_cut || source_cut;
+    }
+    (removed_any, cut)
+}
+
 /// The aligner's key of a block: kind, speaker and cosmetically folded text.
-fn align_key(prepared: &Prepared<'_>, classifier: &Classifier<'_>) -> AlignItem {
+fn align_key(
+    prepared: &Prepared<'_>,
+    tokens: &[Token<'_>],
+    classifier: &Classifier<'_>,
+) -> AlignItem {
     let mut hasher = DefaultHasher::new();
     prepared.block.kind.hash(&mut hasher);
     prepared.speaker_key().hash(&mut hasher);
     let speaker = hasher.finish();
-    classifier.fingerprint(&prepared.text, &mut hasher);
+    classifier.fingerprint(tokens, &mut hasher);
     AlignItem {
         key: hasher.finish(),
         speaker,
+        turn: prepared.block.kind == BlockKind::Turn,
         ..AlignItem::default()
     }
 }
 
 /// The block's word bigrams (lower-cased, with start and end markers so that a one-word
-/// block still has two) and its count of letters and digits.
-fn fill_features(prepared: &Prepared<'_>, item: &mut AlignItem) {
+/// block still has two), its count of letters and digits, whether anything in it is
+/// visible, and the hashes of its folded keys (for re-cut detection).
+fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut AlignItem) {
     let hash_word = |word: &str| {
         let mut hasher = DefaultHasher::new();
-        word.to_lowercase().hash(&mut hasher);
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            word.hash(&mut hasher);
+        } else {
+            word.to_lowercase().hash(&mut hasher);
+        }
         hasher.finish()
     };
     let mut words = vec![0u64];
     words.extend(
-        tokenize(&prepared.text)
+        tokens
             .iter()
-            .filter(|t| t.is_word())
+            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Url))
             .map(|t| hash_word(t.core)),
     );
     words.push(u64::MAX);
@@ -258,11 +354,21 @@ fn fill_features(prepared: &Prepared<'_>, item: &mut AlignItem) {
         })
         .collect();
     item.features.sort_unstable();
-    item.alnum = prepared
-        .text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .count();
+    item.alnum = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.core.chars().count())
+        .sum();
+    item.folded = classifier
+        .keys(tokens)
+        .iter()
+        .map(|key| {
+            let mut hasher = DefaultHasher::new();
+            key.hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect();
+    item.blank = item.folded.is_empty();
 }
 
 /// Anchored blocks that differ in nothing at all, source and label included.
@@ -277,66 +383,85 @@ fn unchanged(old: &Prepared<'_>, new: &Prepared<'_>) -> bool {
 /// their texts joined by one space.
 fn joined_change(
     kind: ChangeKind,
-    olds: &[&Prepared<'_>],
-    news: &[&Prepared<'_>],
+    olds: &[Piece<'_, '_>],
+    news: &[Piece<'_, '_>],
     classifier: &Classifier<'_>,
 ) -> BodyChange {
-    let join = |side: &[&Prepared<'_>]| -> String {
+    let join = |side: &[Piece<'_, '_>]| -> String {
         side.iter()
-            .map(|p| p.text.as_ref())
+            .map(|p| p.prepared.text.as_ref())
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let (old_text, new_text) = (join(olds), join(news));
+    let (old_joined, new_joined);
+    let (old_tokens, new_tokens): (Cow<'_, [Token<'_>]>, Cow<'_, [Token<'_>]>) = match (olds, news)
+    {
+        ([o], [n]) => (Cow::Borrowed(o.tokens), Cow::Borrowed(n.tokens)),
+        _ => {
+            old_joined = join(olds);
+            new_joined = join(news);
+            (
+                Cow::Owned(tokenize(&old_joined)),
+                Cow::Owned(tokenize(&new_joined)),
+            )
+        }
+    };
     let WordDiff {
         mut ops,
-        words_deleted,
-        words_inserted,
+        mut words_deleted,
+        mut words_inserted,
+        links,
         bailout,
-    } = diff_words(&old_text, &new_text, classifier);
+    } = diff_tokens(&old_tokens, &new_tokens, classifier);
 
+    let first_speaker = olds.first().and_then(|o| o.prepared.speaker_key());
     let speakers_kept = olds
         .iter()
         .chain(news)
-        .all(|p| p.speaker_key() == olds.first().and_then(|o| o.speaker_key()));
+        .all(|p| p.prepared.speaker_key() == first_speaker);
+    let first_kind = olds.first().map(|o| o.prepared.block.kind);
     let kinds_kept = olds
         .iter()
         .chain(news)
-        .all(|p| Some(p.block.kind) == olds.first().map(|o| o.block.kind));
-    let text_cosmetic = classifier.equivalent_text(&old_text, &new_text);
+        .all(|p| Some(p.prepared.block.kind) == first_kind);
+    let text_cosmetic = classifier.equivalent(&old_tokens, &new_tokens);
     // A move reorders the transcript: never cosmetic. A split or merge that keeps every
     // word, speaker and kind only moved a paragraph break: layout, so cosmetic.
     let cosmetic = text_cosmetic && speakers_kept && kinds_kept && kind != ChangeKind::Moved;
     if cosmetic {
         mark_all_cosmetic(&mut ops);
+        (words_deleted, words_inserted) = (0, 0);
     }
-    let marks = |side: &[&Prepared<'_>]| {
+    let marks = |side: &[Piece<'_, '_>]| {
         side.iter()
-            .map(|p| correction_marks(&p.source))
+            .map(|p| correction_marks(&p.prepared.source))
             .sum::<usize>()
     };
 
     let first_new = news.first().or(olds.first());
     BodyChange {
         kind,
-        block: first_new.map_or(crate::model::BlockKind::Paragraph, |p| p.block.kind),
-        old: olds.iter().map(|p| p.index).collect(),
-        new: news.iter().map(|p| p.index).collect(),
-        old_speaker: olds.first().and_then(|p| p.speaker_label()),
-        new_speaker: news.first().and_then(|p| p.speaker_label()),
+        block: first_new.map_or(BlockKind::Paragraph, |p| p.prepared.block.kind),
+        old: olds.iter().map(|p| p.prepared.index).collect(),
+        new: news.iter().map(|p| p.prepared.index).collect(),
+        old_speaker: olds.first().and_then(|p| p.prepared.speaker_label()),
+        new_speaker: news.first().and_then(|p| p.prepared.speaker_label()),
         cosmetic,
         marked_correction: !text_cosmetic && marks(news) > marks(olds),
         words_deleted,
         words_inserted,
         ops,
+        links,
         bailout,
+        old_line: olds.first().map(|p| p.prepared.block.line),
+        new_line: news.first().map(|p| p.prepared.block.line),
     }
 }
 
 /// An inserted or a deleted block.
 fn lone_change(
-    olds: &[&Prepared<'_>],
-    news: &[&Prepared<'_>],
+    olds: &[Piece<'_, '_>],
+    news: &[Piece<'_, '_>],
     classifier: &Classifier<'_>,
 ) -> BodyChange {
     let (kind, op, side) = if news.is_empty() {
@@ -346,16 +471,23 @@ fn lone_change(
     };
     let text: String = side
         .iter()
-        .map(|p| p.text.as_ref())
+        .map(|p| p.prepared.text.as_ref())
         .collect::<Vec<_>>()
         .join(" ");
-    let words = count_words(&text);
-    // Nothing a reader sees (an empty or markup-only block): cosmetic.
-    let cosmetic = classifier.keys(&tokenize(&text)).is_empty();
-    let marks: usize = side.iter().map(|p| correction_marks(&p.source)).sum();
+    // Nothing a reader sees (an empty or markup-only block): cosmetic, no words.
+    let cosmetic = side.iter().all(|p| classifier.is_blank(p.tokens));
+    let words = if cosmetic {
+        0
+    } else {
+        side.iter().map(|p| count_words(p.tokens)).sum()
+    };
+    let marks: usize = side
+        .iter()
+        .map(|p| correction_marks(&p.prepared.source))
+        .sum();
     let block = side
         .first()
-        .map_or(crate::model::BlockKind::Paragraph, |p| p.block.kind);
+        .map_or(BlockKind::Paragraph, |p| p.prepared.block.kind);
     let ops = if text.is_empty() {
         Vec::new()
     } else {
@@ -364,10 +496,10 @@ fn lone_change(
     BodyChange {
         kind,
         block,
-        old: olds.iter().map(|p| p.index).collect(),
-        new: news.iter().map(|p| p.index).collect(),
-        old_speaker: olds.first().and_then(|p| p.speaker_label()),
-        new_speaker: news.first().and_then(|p| p.speaker_label()),
+        old: olds.iter().map(|p| p.prepared.index).collect(),
+        new: news.iter().map(|p| p.prepared.index).collect(),
+        old_speaker: olds.first().and_then(|p| p.prepared.speaker_label()),
+        new_speaker: news.first().and_then(|p| p.prepared.speaker_label()),
         cosmetic,
         marked_correction: kind == ChangeKind::Inserted && !cosmetic && marks > 0,
         words_deleted: if kind == ChangeKind::Deleted {
@@ -381,7 +513,10 @@ fn lone_change(
             0
         },
         ops,
+        links: Vec::new(),
         bailout: false,
+        old_line: olds.first().map(|p| p.prepared.block.line),
+        new_line: news.first().map(|p| p.prepared.block.line),
     }
 }
 
@@ -635,5 +770,98 @@ mod tests {
         assert!(summary.bailout);
         assert_eq!(summary.edited, 100_000);
         assert!(body.changes.iter().all(|c| c.bailout));
+    }
+
+    #[test]
+    fn forty_piece_re_paragraphing_is_one_cosmetic_split() {
+        let sentences: Vec<String> = (0..40)
+            .map(|i| format!("Sentence number {i} says something about item {i}."))
+            .collect();
+        let whole = sentences.join("  \n");
+        let pieces: Vec<&str> = sentences.iter().map(String::as_str).collect();
+        let mut new_blocks = vec![A];
+        new_blocks.extend(pieces.iter().copied());
+        new_blocks.push(B);
+        let body = diff(&[A, &whole, B], &new_blocks);
+        assert_eq!(
+            kinds(&body),
+            [(ChangeKind::Split, vec![1], (1..=40).collect::<Vec<_>>())]
+        );
+        let change = &body.changes[0];
+        assert!(change.cosmetic && !change.bailout);
+        assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+        // The same with one word changed in piece 17: a substantive split of 40 pieces.
+        let mut edited = new_blocks.clone();
+        let piece = pieces[16].replace("something", "nothing");
+        edited[17] = &piece;
+        let body = diff(&[A, &whole, B], &edited);
+        assert_eq!(
+            kinds(&body),
+            [(ChangeKind::Split, vec![1], (1..=40).collect::<Vec<_>>())]
+        );
+        let change = &body.changes[0];
+        assert!(!change.cosmetic && !change.bailout);
+        assert_eq!((change.words_deleted, change.words_inserted), (1, 1));
+    }
+
+    #[test]
+    fn list_items_re_cut_around_comments_are_cosmetic() {
+        let list = "-   Roads: repaired in every state.\n-   Bridges: rebuilt over ten years.\n-   Ports: dredged.";
+        let body = diff(
+            &[A, list],
+            &[
+                A,
+                "-   Roads: repaired in every state.",
+                "<!-- -->",
+                "-   Bridges: rebuilt over ten years.",
+                "<!-- -->",
+                "-   Ports: dredged.",
+            ],
+        );
+        let kinds = kinds(&body);
+        assert_eq!(
+            kinds,
+            [
+                (ChangeKind::Split, vec![1], vec![1, 3, 5]),
+                (ChangeKind::Inserted, vec![], vec![2]),
+                (ChangeKind::Inserted, vec![], vec![4]),
+            ]
+        );
+        assert!(body.changes.iter().all(|change| change.cosmetic));
+        assert!(!summarize(&body).substantive);
+        assert_eq!(summarize(&body).words_inserted, 0);
+    }
+
+    #[test]
+    fn retargeted_link_is_a_link_change_not_words() {
+        let old = "1. [Home](https://www.whitehouse.gov/) 2. [Briefing Room](https://www.whitehouse.gov/briefing-room/)";
+        let new = old.replace("www.whitehouse.gov", "bidenwhitehouse.archives.gov");
+        let body = diff(&[A, old], &[A, &new]);
+        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![1], vec![1])]);
+        let change = &body.changes[0];
+        assert!(change.cosmetic);
+        assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+        assert_eq!(change.links.len(), 2);
+        assert_eq!(change.links[1].text, "Briefing Room");
+        let summary = summarize(&body);
+        assert!(!summary.substantive);
+        assert_eq!(summary.links, 2);
+        // Aliased hosts: the link change is cosmetic and not counted.
+        let config = Config::from_yaml(
+            "hosts: [[www.whitehouse.gov, bidenwhitehouse.archives.gov]]",
+            Path::new("c"),
+        )
+        .unwrap();
+        let body = diff_body(&briefing(&[A, old]), &briefing(&[A, &new]), &config);
+        assert!(body.changes[0].links.iter().all(|link| link.cosmetic));
+        assert_eq!(summarize(&body).links, 0);
+    }
+
+    #[test]
+    fn inserted_comment_block_is_markup() {
+        let body = diff(&[A, B], &[A, "<!-- -->", B]);
+        assert_eq!(kinds(&body), [(ChangeKind::Inserted, vec![], vec![1])]);
+        assert!(body.changes[0].cosmetic);
+        assert_eq!(body.changes[0].words_inserted, 0);
     }
 }

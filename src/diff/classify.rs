@@ -3,9 +3,10 @@
 //! Two token sequences are *equivalent* when they agree after the cosmetic rules:
 //! whitespace is never compared (the tokeniser carries it aside), Markdown escapes are
 //! already gone from `Block::text`, typographic twins fold together (`'`↔`’`‘,
-//! `"`↔`“”`, `--`↔`—`, `...`↔`…`), markup tags vanish except the correction tags
-//! (`<s>`, `<del>`, `<ins>`, `<strike>`), URL hosts map to their configured alias, and
-//! invisible format characters (zero-width space, word joiner, BOM) vanish. Everything
+//! `"`↔`“”`, `--`↔`—`, `...`↔`…`), markup vanishes (tags and comments except the
+//! correction tags `<s>`, `<del>`, `<ins>`, `<strike>`; images; a link's brackets and
+//! target, see `tokens.rs`), URL hosts map to their configured alias, and invisible
+//! format characters (zero-width space, word joiner, BOM, soft hyphen) vanish. Everything
 //! else, every added or removed punctuation mark included, is substantive.
 //!
 //! This file decides; it does not align or diff.
@@ -13,7 +14,7 @@
 use std::borrow::Cow;
 use std::hash::{DefaultHasher, Hash};
 
-use super::words::{Token, TokenKind, tokenize};
+use super::tokens::{Token, TokenKind, split_host, tokenize};
 use crate::config::Config;
 
 /// Applies the cosmetic rules with the config's host aliases.
@@ -27,33 +28,36 @@ impl<'c> Classifier<'c> {
         Classifier { config }
     }
 
-    /// The compared keys of `tokens` once cosmetic differences are folded away.
+    /// The compared keys of `tokens` once cosmetic differences are folded away: what a
+    /// reader sees, typography folded, markup and link targets gone (correction tags
+    /// kept), URLs with their host mapped to its alias group.
     pub(crate) fn keys<'t>(&self, tokens: &[Token<'t>]) -> Vec<Cow<'t, str>> {
         let mut keys = Vec::with_capacity(tokens.len());
         for token in tokens {
-            match token.kind {
-                TokenKind::Start => {}
-                TokenKind::Word => keys.push(Cow::Borrowed(token.core)),
-                TokenKind::Host => {
-                    let host = self.config.canonical_host(token.core);
-                    keys.push(Cow::Owned(host.to_ascii_lowercase()));
-                }
-                TokenKind::Markup => {
-                    if let Some(tag) = correction_tag(token.core) {
-                        keys.push(Cow::Borrowed(tag));
-                    }
-                }
-                TokenKind::Punct => match token.core {
-                    "’" | "‘" => keys.push(Cow::Borrowed("'")),
-                    "“" | "”" => keys.push(Cow::Borrowed("\"")),
-                    "—" => keys.extend([Cow::Borrowed("-"), Cow::Borrowed("-")]),
-                    "…" => keys.extend([".", ".", "."].map(Cow::Borrowed)),
-                    "\u{200b}" | "\u{200c}" | "\u{200d}" | "\u{2060}" | "\u{feff}" => {}
-                    other => keys.push(Cow::Borrowed(other)),
-                },
-            }
+            self.push_keys(token, &mut keys);
         }
         keys
+    }
+
+    fn push_keys<'t>(&self, token: &Token<'t>, keys: &mut Vec<Cow<'t, str>>) {
+        match token.kind {
+            TokenKind::Start | TokenKind::LinkOpen | TokenKind::LinkTarget => {}
+            TokenKind::Word => keys.push(Cow::Borrowed(token.core)),
+            TokenKind::Url => keys.push(self.canonical_url(token.url().unwrap_or(token.core))),
+            TokenKind::Markup => {
+                if let Some(tag) = correction_tag(token.core) {
+                    keys.push(Cow::Borrowed(tag));
+                }
+            }
+            TokenKind::Punct => match token.core {
+                "’" | "‘" => keys.push(Cow::Borrowed("'")),
+                "“" | "”" => keys.push(Cow::Borrowed("\"")),
+                "—" => keys.extend([Cow::Borrowed("-"), Cow::Borrowed("-")]),
+                "…" => keys.extend([".", ".", "."].map(Cow::Borrowed)),
+                other if is_invisible(other) => {}
+                other => keys.push(Cow::Borrowed(other)),
+            },
+        }
     }
 
     /// True when the two token runs differ only cosmetically.
@@ -66,31 +70,69 @@ impl<'c> Classifier<'c> {
         old == new || self.equivalent(&tokenize(old), &tokenize(new))
     }
 
-    /// A hash of the folded text: equal for texts that differ only cosmetically.
-    pub(crate) fn fingerprint(&self, text: &str, hasher: &mut DefaultHasher) {
-        for key in self.keys(&tokenize(text)) {
-            key.hash(hasher);
+    /// True when nothing in `tokens` is visible: an empty block, `<!-- -->`, an image.
+    pub(crate) fn is_blank(&self, tokens: &[Token<'_>]) -> bool {
+        let mut keys = Vec::new();
+        tokens.iter().all(|token| {
+            keys.clear();
+            self.push_keys(token, &mut keys);
+            keys.is_empty()
+        })
+    }
+
+    /// Hashes the folded keys: equal for texts that differ only cosmetically.
+    pub(crate) fn fingerprint(&self, tokens: &[Token<'_>], hasher: &mut DefaultHasher) {
+        let mut keys = Vec::with_capacity(4);
+        for token in tokens {
+            keys.clear();
+            self.push_keys(token, &mut keys);
+            for key in &keys {
+                key.hash(hasher);
+            }
         }
     }
 
-    /// `text` with every configured host replaced by its canonical alias, for URL-valued
+    /// `url` with its host replaced by the first host of its alias group, lower-cased;
+    /// a URL without a configured host comes back as it is.
+    pub(crate) fn canonical_url<'t>(&self, url: &'t str) -> Cow<'t, str> {
+        match split_host(url) {
+            Some((before, host, after)) if !self.config.hosts.is_empty() => {
+                let canonical = self.config.canonical_host(host);
+                if canonical == host && !host.bytes().any(|b| b.is_ascii_uppercase()) {
+                    return Cow::Borrowed(url);
+                }
+                Cow::Owned(format!("{before}{}{after}", canonical.to_ascii_lowercase()))
+            }
+            _ => Cow::Borrowed(url),
+        }
+    }
+
+    /// `text` with every URL's host replaced by its canonical alias, for URL-valued
     /// front-matter fields.
     pub(crate) fn canonical_urls<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let tokens = tokenize(text);
-        if self.config.hosts.is_empty() || !tokens.iter().any(|t| t.kind == TokenKind::Host) {
+        if self.config.hosts.is_empty() || !text.contains("://") {
             return Cow::Borrowed(text);
         }
+        let tokens = tokenize(text);
         let mut out = String::with_capacity(text.len());
         for token in &tokens {
-            if token.kind == TokenKind::Host {
-                out.push_str(&self.config.canonical_host(token.core).to_ascii_lowercase());
-            } else {
-                out.push_str(token.core);
+            match token.kind {
+                TokenKind::Url => out.push_str(&self.canonical_url(token.core)),
+                _ => out.push_str(token.core),
             }
             out.push_str(token.trail);
         }
         Cow::Owned(out)
     }
+}
+
+/// Invisible format characters a reader cannot see: zero-width space and joiners, the
+/// word joiner, a BOM, the soft hyphen.
+fn is_invisible(mark: &str) -> bool {
+    matches!(
+        mark,
+        "\u{200b}" | "\u{200c}" | "\u{200d}" | "\u{2060}" | "\u{feff}" | "\u{ad}"
+    )
 }
 
 /// The normalised form of a correction tag, or `None` for any other tag.
@@ -117,6 +159,9 @@ fn correction_tag(tag: &str) -> Option<&'static str> {
 /// `<strike>` openings and escaped brackets `\[` (the publisher's `\[right\]`; the parser
 /// unescapes them in `text`, so only `source` tells them from a link's `[`).
 pub(crate) fn correction_marks(source: &str) -> usize {
+    if !source.contains(['<', '\\']) {
+        return 0;
+    }
     let escaped = source.matches("\\[").count();
     let tags = tokenize(source)
         .iter()

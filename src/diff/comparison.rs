@@ -1,6 +1,7 @@
 //! The result of comparing two revisions: plain data that every reporter reads and none
 //! recomputes. The JSON wire types in `report/json.rs` are built from these.
 
+use crate::config::{RuleId, Severity};
 use crate::model::{BlockKind, MetaValue};
 
 /// Everything one comparison of two revisions found.
@@ -10,6 +11,25 @@ pub struct Comparison {
     pub body: Vec<BodyChange>,
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    /// What the rules read besides the changes.
+    pub facts: Facts,
+}
+
+/// What the rules need to know about the two revisions besides their changes, kept with
+/// the comparison so that the rules can run again without the briefings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The old side exists (it is not the missing side of a pair or an added file).
+    pub old_exists: bool,
+    /// The new side exists.
+    pub new_exists: bool,
+    /// The new revision has a `modified_time` key.
+    pub new_has_modified_time: bool,
+    /// `modified_time` changed (not only cosmetically), was added or removed.
+    pub modified_time_moved: bool,
+    /// The new body is one that an earlier revision of the history already had (set by
+    /// the history walk): not new content, so never a stealth edit.
+    pub returning: bool,
 }
 
 impl Comparison {
@@ -36,6 +56,8 @@ pub struct MetaChange {
     pub cosmetic: bool,
     /// For two timestamps: new minus old, in seconds (negative when it went backwards).
     pub shift_seconds: Option<i64>,
+    /// 1-based line of the key in the new revision (the old one for `Removed`).
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +102,46 @@ pub struct BodyChange {
     /// Word-level ops. For one old and one new block, equal+delete rebuild the old block's
     /// text and equal+insert the new block's.
     pub ops: Vec<WordOp>,
+    /// Links whose target changed (or that were added to or removed from words that
+    /// stayed): markup, so never words, and reported on their own.
+    pub links: Vec<LinkChange>,
     /// The cost guard fired: the blocks are reported as replaced, not diffed word by word.
     pub bailout: bool,
+    /// 1-based source line of the first old block, when there is one.
+    pub old_line: Option<usize>,
+    /// 1-based source line of the first new block, when there is one.
+    pub new_line: Option<usize>,
+}
+
+impl BodyChange {
+    /// The line a finding about this change points at: the new block's, or the old
+    /// block's for a removal.
+    pub fn line(&self) -> Option<usize> {
+        self.new_line.or(self.old_line)
+    }
+
+    /// Link changes that are not between aliased hosts.
+    pub fn changed_links(&self) -> impl Iterator<Item = &LinkChange> {
+        self.links.iter().filter(|link| !link.cosmetic)
+    }
+
+    /// Nothing here survives `--ignore-cosmetic`: cosmetic, and no link retargeted.
+    pub fn is_cosmetic_only(&self) -> bool {
+        self.cosmetic && self.changed_links().next().is_none()
+    }
+}
+
+/// A Markdown link whose target changed while the words around it may not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkChange {
+    /// The link's visible text (the old one for a removed link).
+    pub text: String,
+    /// The old target; `None` when the link was added to words that were there.
+    pub old: Option<String>,
+    /// The new target; `None` when the link was removed and its words kept.
+    pub new: Option<String>,
+    /// Only the host changed, between hosts configured as aliases.
+    pub cosmetic: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,6 +216,14 @@ pub struct Summary {
     pub bailout: bool,
     /// Paragraphs left out by `ignore.paragraphs` rules, old and new sides added.
     pub ignored: usize,
+    /// Blocks and text runs recognised as site chrome (breadcrumbs, embed fallbacks) by
+    /// the profile in use and left out, old and new sides added.
+    pub chrome: usize,
+    /// Link targets changed (not between aliased hosts), over all body changes.
+    pub links: usize,
+    /// Blocks, old and new sides added, where an `ignore.text` rule stopped at its bound
+    /// (`config::IGNORE_MAX_MATCHES`) and left the rest of the block as it was.
+    pub ignore_cut: usize,
 }
 
 /// A rule that fired on a comparison.
@@ -166,89 +234,4 @@ pub struct Finding {
     pub message: String,
     /// 1-based line in the new revision (the old one for removals) the finding points at.
     pub line: Option<usize>,
-}
-
-/// The audit rules of the spec, §4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RuleId {
-    StealthEdit,
-    UnmarkedCorrection,
-    SpeakerRelabel,
-    TurnRemoved,
-    PublishedTimeChanged,
-    ModifiedTimeRegressed,
-    ContentReverted,
-    MetadataOnlyBump,
-    ParseError,
-}
-
-impl RuleId {
-    pub const ALL: [RuleId; 9] = [
-        RuleId::StealthEdit,
-        RuleId::UnmarkedCorrection,
-        RuleId::SpeakerRelabel,
-        RuleId::TurnRemoved,
-        RuleId::PublishedTimeChanged,
-        RuleId::ModifiedTimeRegressed,
-        RuleId::ContentReverted,
-        RuleId::MetadataOnlyBump,
-        RuleId::ParseError,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleId::StealthEdit => "stealth-edit",
-            RuleId::UnmarkedCorrection => "unmarked-correction",
-            RuleId::SpeakerRelabel => "speaker-relabel",
-            RuleId::TurnRemoved => "turn-removed",
-            RuleId::PublishedTimeChanged => "published-time-changed",
-            RuleId::ModifiedTimeRegressed => "modified-time-regressed",
-            RuleId::ContentReverted => "content-reverted",
-            RuleId::MetadataOnlyBump => "metadata-only-bump",
-            RuleId::ParseError => "parse-error",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<RuleId> {
-        RuleId::ALL.into_iter().find(|rule| rule.as_str() == name)
-    }
-
-    /// The severity a rule has when the config does not set one.
-    pub fn default_severity(self) -> Severity {
-        match self {
-            RuleId::StealthEdit | RuleId::ModifiedTimeRegressed | RuleId::ParseError => {
-                Severity::Error
-            }
-            RuleId::MetadataOnlyBump => Severity::Off,
-            _ => Severity::Warning,
-        }
-    }
-}
-
-/// How much a finding matters. Ordered: `Off < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    Off,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Off => "off",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Severity> {
-        match name {
-            "off" => Some(Severity::Off),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
 }

@@ -74,6 +74,7 @@ pub(crate) fn diff_meta(
                 new: Some(field.value.clone()),
                 cosmetic: false,
                 shift_seconds: None,
+                line: Some(field.line),
             }),
         }
     }
@@ -87,6 +88,7 @@ pub(crate) fn diff_meta(
                 new: None,
                 cosmetic: false,
                 shift_seconds: None,
+                line: Some(field.line),
             });
         }
     }
@@ -128,6 +130,7 @@ fn compare_field(
         new: Some(new.value.clone()),
         cosmetic: equivalent,
         shift_seconds,
+        line: Some(new.line),
     })
 }
 

@@ -14,8 +14,10 @@ mod meta;
 mod rules;
 #[cfg(test)]
 mod testing;
+mod tokens;
 mod words;
 
+pub use crate::config::{RuleId, Severity};
 pub use comparison::*;
 pub use meta::format_duration;
 
@@ -35,20 +37,92 @@ pub fn compare(old: &Briefing, new: &Briefing, options: &DiffOptions) -> Compari
     let metadata = meta::diff_meta(&old.front_matter, &new.front_matter, &classifier);
     let body = body::diff_body(old, new, &options.config);
     let summary = body::summarize(&body);
-    let findings = rules::findings(
-        &rules::RuleInput {
-            old,
-            new,
-            metadata: &metadata,
-            body: &body.changes,
-            summary: &summary,
-        },
-        &options.config,
-    );
-    Comparison {
+    // No front matter and no blocks: the absent side of a pair.
+    let exists = |briefing: &Briefing| {
+        !(briefing.front_matter.fields.is_empty() && briefing.blocks.is_empty())
+    };
+    let facts = Facts {
+        old_exists: exists(old),
+        new_exists: exists(new),
+        new_has_modified_time: new.front_matter.get("modified_time").is_some(),
+        modified_time_moved: metadata
+            .iter()
+            .any(|change| change.key == "modified_time" && !change.cosmetic),
+        returning: false,
+    };
+    let mut comparison = Comparison {
         metadata,
         body: body.changes,
         summary,
-        findings,
+        findings: Vec::new(),
+        facts,
+    };
+    comparison.findings = findings(&comparison, &options.config);
+    comparison
+}
+
+/// The rules one comparison decides (SPEC §4), in rule order then position order, from
+/// its changes and facts alone.
+pub fn findings(comparison: &Comparison, config: &Config) -> Vec<Finding> {
+    findings_of(
+        &comparison.metadata,
+        &comparison.body,
+        &comparison.summary,
+        &comparison.facts,
+        config,
+    )
+}
+
+/// The rules over some of a comparison's changes: what they would say of the rest once a
+/// bulk event explains part of it.
+pub fn findings_of(
+    metadata: &[MetaChange],
+    body: &[BodyChange],
+    summary: &Summary,
+    facts: &Facts,
+    config: &Config,
+) -> Vec<Finding> {
+    rules::findings(
+        &rules::RuleInput {
+            metadata,
+            body,
+            summary,
+            facts,
+        },
+        config,
+    )
+}
+
+/// The word-level ops between two texts (a front-matter value, say), as a body change's
+/// ops are built: lossless, cosmetic runs flagged.
+pub fn text_ops(old: &str, new: &str, config: &Config) -> Vec<WordOp> {
+    let classifier = classify::Classifier::new(config);
+    words::diff_tokens(&tokens::tokenize(old), &tokens::tokenize(new), &classifier).ops
+}
+
+/// The visible start of a text: its first `count` tokens that a reader sees (words and
+/// punctuation; markup and link targets left out), each followed by one space.
+pub fn visible_start(text: &str, count: usize) -> String {
+    let mut out = String::new();
+    for token in tokens::tokenize(text)
+        .iter()
+        .filter(|token| {
+            matches!(
+                token.kind,
+                tokens::TokenKind::Word | tokens::TokenKind::Punct | tokens::TokenKind::Url
+            )
+        })
+        .take(count)
+    {
+        out.push_str(token.core);
+        out.push(' ');
     }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Totals over some body changes (kinds, words, links, flags), as a comparison's
+/// [`Summary`] counts them; ignored and chrome counts are the caller's.
+pub fn summarize(changes: &[BodyChange]) -> Summary {
+    body::summarize_changes(changes)
 }

@@ -1,30 +1,27 @@
-//! The audit rules of SPEC §4 that one comparison can decide. `content-reverted` needs
-//! the whole history and `parse-error` a failed parse: the history walk raises those.
+//! The audit rules of SPEC §4 that one comparison can decide. `content-reverted` and
+//! `flapping` need the whole history, `bulk-edit` the whole archive, and `parse-error` a
+//! failed parse: the walk and the archive-wide analysis raise those.
 //!
-//! Each rule reads the finished comparison; none recomputes a diff. A rule set to
-//! `off` produces nothing. Messages are short and lower-case and say what and where;
-//! `line` is the block's first source line in the new revision (the old one for a
-//! removal) or the front-matter key's line.
+//! Each rule reads the finished comparison and the [`Facts`] kept with it, never the
+//! briefings, so the rules can run again on part of a comparison (the changes a bulk
+//! event does not explain) without re-diffing. A rule set to `off` produces nothing.
+//! Messages are short and lower-case and say what and where; `line` is the block's first
+//! source line in the new revision (the old one for a removal) or the front-matter
+//! key's line.
 
 use super::comparison::{
-    BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, RuleId, Summary,
+    BodyChange, ChangeKind, Facts, Finding, LinkChange, MetaChange, MetaChangeKind, Summary,
 };
 use super::meta::format_duration;
-use crate::config::Config;
-use crate::model::{BlockKind, Briefing, MetaValue};
-
-/// No front matter and no blocks: the absent side of a pair.
-fn is_nothing(briefing: &Briefing) -> bool {
-    briefing.front_matter.fields.is_empty() && briefing.blocks.is_empty()
-}
+use crate::config::{Config, RuleId};
+use crate::model::{BlockKind, MetaValue};
 
 /// Everything the rules look at.
 pub(crate) struct RuleInput<'a> {
-    pub old: &'a Briefing,
-    pub new: &'a Briefing,
     pub metadata: &'a [MetaChange],
     pub body: &'a [BodyChange],
     pub summary: &'a Summary,
+    pub facts: &'a Facts,
 }
 
 /// Runs every rule, in rule order then position order.
@@ -50,12 +47,13 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
 
     // stealth-edit: the body changed but nothing tells the reader. A side with nothing
     // at all is a file that did not exist (one side of a folder pair): publishing or
-    // removing a whole briefing is not an edit of one.
-    let both_exist = !is_nothing(input.old) && !is_nothing(input.new);
-    if input.summary.substantive && !modified_moved && both_exist {
+    // removing a whole briefing is not an edit of one. A body that only returns to a
+    // state it had before is not new content (see `flapping`).
+    let facts = input.facts;
+    let both_exist = facts.old_exists && facts.new_exists;
+    if input.summary.substantive && !facts.modified_time_moved && both_exist && !facts.returning {
         let first = input.body.iter().find(|change| !change.cosmetic);
-        let present = input.new.front_matter.get("modified_time").is_some();
-        let why = if present {
+        let why = if facts.new_has_modified_time {
             "modified_time unchanged"
         } else {
             "no modified_time"
@@ -65,7 +63,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
         emit(
             RuleId::StealthEdit,
             format!("{count} substantive body change{plural}, {why}"),
-            first.and_then(|change| line_of(change, input)),
+            first.and_then(BodyChange::line),
         );
     }
 
@@ -102,7 +100,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
                     change.words_deleted,
                     change.words_inserted
                 ),
-                line_of(change, input),
+                change.line(),
             );
         }
     }
@@ -126,7 +124,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
                     .as_deref()
                     .map_or("no speaker".to_string(), show),
             ),
-            line_of(change, input),
+            change.line(),
         );
     }
 
@@ -149,8 +147,25 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
                 show(speaker),
                 change.words_deleted
             ),
-            line_of(change, input),
+            change.line(),
         );
+    }
+
+    // link-changed: a link's target moved (not between aliased hosts) while its words
+    // stayed; one finding per changed block.
+    for change in input.body {
+        let links: Vec<&LinkChange> = change.changed_links().collect();
+        if let Some(first) = links.first() {
+            let more = match links.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            emit(
+                RuleId::LinkChanged,
+                format!("{}{more}", describe_link(first)),
+                change.line(),
+            );
+        }
     }
 
     // published-time-changed
@@ -162,7 +177,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
             emit(
                 RuleId::PublishedTimeChanged,
                 format!("{} {}", change.key, describe(change)),
-                meta_line(change, input),
+                change.line,
             );
         }
     }
@@ -175,7 +190,7 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
         emit(
             RuleId::ModifiedTimeRegressed,
             format!("modified_time went back by {}", format_duration(-shift)),
-            meta_line(change, input),
+            change.line,
         );
     }
 
@@ -198,39 +213,26 @@ pub(crate) fn findings(input: &RuleInput<'_>, config: &Config) -> Vec<Finding> {
                 "modified_time {} with no substantive change",
                 describe(change)
             ),
-            meta_line(change, input),
+            change.line,
         );
     }
     out
 }
 
-/// The first source line of a change's block: new side, or old side for removals.
-fn line_of(change: &BodyChange, input: &RuleInput<'_>) -> Option<usize> {
-    match change.new.first() {
-        Some(&index) => input.new.blocks.get(index).map(|block| block.line),
-        None => change
-            .old
-            .first()
-            .and_then(|&index| input.old.blocks.get(index))
-            .map(|block| block.line),
-    }
-}
-
-fn meta_line(change: &MetaChange, input: &RuleInput<'_>) -> Option<usize> {
-    let (side, key) = match change.change {
-        MetaChangeKind::Removed => (input.old, change.old_key.as_deref().unwrap_or(&change.key)),
-        _ => (input.new, change.key.as_str()),
-    };
-    side.front_matter
-        .fields
-        .iter()
-        .find(|field| field.key == key)
-        .map(|field| field.line)
-}
-
 /// A speaker label for a message: NBSPs as spaces.
 fn show(label: &str) -> String {
     label.replace('\u{a0}', " ")
+}
+
+/// What happened to one link, in words: `link "Home" now points to … (was …)`.
+fn describe_link(link: &LinkChange) -> String {
+    let text = show(&link.text);
+    match (&link.old, &link.new) {
+        (Some(old), Some(new)) => format!("link \"{text}\" now points to {new} (was {old})"),
+        (None, Some(new)) => format!("link to {new} added on \"{text}\""),
+        (Some(old), None) => format!("link to {old} removed from \"{text}\""),
+        (None, None) => format!("link \"{text}\" changed"),
+    }
 }
 
 /// What happened to a metadata value, in words.
@@ -258,7 +260,7 @@ mod tests {
     use super::*;
     use crate::diff::testing::briefing;
     use crate::diff::{DiffOptions, Severity, compare};
-    use crate::model::{Field, Timestamp};
+    use crate::model::{Briefing, Field, Timestamp};
 
     const A: &str = "MS. PSAKI:  We are sending $3 billion in aid to the region this week.";
     const Q1: &str = "Q  Thank you.  Can you say more about the timing of the package?";

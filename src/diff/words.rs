@@ -1,25 +1,22 @@
-//! Inside one changed block: the tokeniser of SPEC §3 and the word diff.
+//! Inside one changed block: the word diff, over the tokens of `tokens.rs`.
 //!
-//! Words are runs of letters or digits; every other visible character is a token of its
-//! own, so numbers and punctuation are always significant (`supporters` → `supporter's`
-//! is an edit). Three extensions keep markup and links readable: a raw HTML tag
-//! (`<img srcset=…>`, `</span>`) is one markup token, so is a run of two or more `*`
-//! (Markdown emphasis, the same thing as `<strong>`), and the host of an `http(s)://`
-//! URL is one host token, so that a host move or an attribute change shows as one
-//! replaced token that `classify.rs` can call cosmetic.
-//!
-//! Whitespace is never compared. It is carried as the trailing part of the token before
-//! it (leading whitespace belongs to an empty start token) so that the ops are lossless:
-//! equal + delete texts rebuild the old text, equal + insert the new one. When only the
-//! whitespace after an equal token differs, that whitespace is emitted as its own
-//! cosmetic delete/insert pair.
+//! Whitespace is never compared: it rides on the token before it, so the ops are
+//! lossless (equal + delete texts rebuild the old text, equal + insert the new one). When
+//! only the whitespace after an equal token differs, that whitespace is emitted as its
+//! own cosmetic delete/insert pair. A replaced run whose visible text is equivalent
+//! (`classify.rs`) is cosmetic and counts no words; a link target inside a replaced run
+//! is reported as a [`LinkChange`], never as words.
 
 use std::collections::HashMap;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::classify::Classifier;
-use super::comparison::{OpKind, WordOp};
+use super::comparison::{LinkChange, OpKind, WordOp};
+use super::tokens::{Token, TokenKind, split_host};
+
+#[cfg(test)]
+use super::tokens::tokenize;
 
 /// Above this estimate of Myers work ((tokens left after trimming the common prefix and
 /// suffix) × (their edit distance, or tokens that cannot match when that alone is over
@@ -28,159 +25,25 @@ use super::comparison::{OpKind, WordOp};
 /// edit inside one long turn scores under 10⁵.
 pub(crate) const WORD_DIFF_BUDGET: usize = 20_000_000;
 
-/// What a token is; only `Word` and `Host` count as words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokenKind {
-    /// The empty token before the first one; carries leading whitespace.
-    Start,
-    /// A run of letters or digits.
-    Word,
-    /// One punctuation mark or symbol.
-    Punct,
-    /// One raw HTML tag, attributes included.
-    Markup,
-    /// The host of an `http://` or `https://` URL.
-    Host,
-}
-
-/// One token of a text: its compared part plus the whitespace that follows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Token<'a> {
-    pub kind: TokenKind,
-    /// The compared text, never containing whitespace (empty only for `Start`).
-    pub core: &'a str,
-    /// The whitespace after `core`, carried but not compared.
-    pub trail: &'a str,
-}
-
-impl Token<'_> {
-    pub(crate) fn is_word(&self) -> bool {
-        matches!(self.kind, TokenKind::Word | TokenKind::Host)
-    }
-}
-
-/// Splits `text` into tokens; the first is always the `Start` token, and concatenating
-/// every `core` + `trail` gives `text` back.
-pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
-    // (kind, start, end) of each core; trails are the gaps between cores.
-    let mut cores: Vec<(TokenKind, usize, usize)> = vec![(TokenKind::Start, 0, 0)];
-    let bytes = text.as_bytes();
-    let mut pos = 0;
-    while let Some(ch) = text[pos..].chars().next() {
-        let len = ch.len_utf8();
-        if ch.is_whitespace() {
-            pos += len;
-        } else if ch.is_alphanumeric() {
-            let end = text[pos..]
-                .char_indices()
-                .find(|(_, c)| !c.is_alphanumeric())
-                .map_or(text.len(), |(offset, _)| pos + offset);
-            cores.push((TokenKind::Word, pos, end));
-            let word = &text[pos..end];
-            let scheme = word.eq_ignore_ascii_case("http") || word.eq_ignore_ascii_case("https");
-            if scheme && text[end..].starts_with("://") {
-                cores.push((TokenKind::Punct, end, end + 1));
-                cores.push((TokenKind::Punct, end + 1, end + 2));
-                cores.push((TokenKind::Punct, end + 2, end + 3));
-                pos = end + 3;
-                let host_end = host_end(bytes, pos);
-                if host_end > pos {
-                    cores.push((TokenKind::Host, pos, host_end));
-                    pos = host_end;
-                }
-            } else {
-                pos = end;
-            }
-        } else if let Some(end) = (ch == '<').then(|| tag_end(bytes, pos)).flatten() {
-            cores.push((TokenKind::Markup, pos, end));
-            pos = end;
-        } else if ch == '*' && bytes.get(pos + 1) == Some(&b'*') {
-            // `**bold**` and `***bold italic***`: Markdown emphasis is markup. A single
-            // `*` stays punctuation: the publisher uses it to flag correction notes.
-            let end = bytes[pos..]
-                .iter()
-                .position(|&b| b != b'*')
-                .map_or(bytes.len(), |n| pos + n);
-            cores.push((TokenKind::Markup, pos, end));
-            pos = end;
-        } else {
-            cores.push((TokenKind::Punct, pos, pos + len));
-            pos += len;
-        }
-    }
-    let mut tokens = Vec::with_capacity(cores.len());
-    for (index, &(kind, start, end)) in cores.iter().enumerate() {
-        let next = cores
-            .get(index + 1)
-            .map_or(text.len(), |&(_, next, _)| next);
-        tokens.push(Token {
-            kind,
-            core: &text[start..end],
-            trail: &text[end..next],
-        });
-    }
-    tokens
-}
-
-/// The end of a URL host starting at `start`: letters, digits, dots and hyphens, without
-/// a trailing dot or hyphen (a sentence may end right after the URL).
-fn host_end(bytes: &[u8], start: usize) -> usize {
-    let mut end = start;
-    while end < bytes.len()
-        && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-'))
-    {
-        end += 1;
-    }
-    while end > start && matches!(bytes[end - 1], b'.' | b'-') {
-        end -= 1;
-    }
-    end
-}
-
-/// The end (exclusive) of an HTML tag starting with `<` at `start`, if one starts there:
-/// `<name`, `</name`, then `>`, `/>` or whitespace, attributes and `>`. Autolinks
-/// (`<https://…>`) and addresses (`<swf2030@aero.org>`) are not tags: their name is
-/// followed by `:` or `@`.
-fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut pos = start + 1;
-    if bytes.get(pos) == Some(&b'/') {
-        pos += 1;
-    }
-    if !bytes.get(pos)?.is_ascii_alphabetic() {
-        return None;
-    }
-    while bytes
-        .get(pos)
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
-    {
-        pos += 1;
-    }
-    match bytes.get(pos)? {
-        b'>' => Some(pos + 1),
-        b'/' if bytes.get(pos + 1) == Some(&b'>') => Some(pos + 2),
-        b if b.is_ascii_whitespace() => {
-            let rest = &bytes[pos..];
-            let close = rest.iter().position(|&b| b == b'>' || b == b'<')?;
-            (rest[close] == b'>').then_some(pos + close + 1)
-        }
-        _ => None,
-    }
-}
-
 /// The word-level ops of one block pair, with their counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct WordDiff {
     pub ops: Vec<WordOp>,
     pub words_deleted: usize,
     pub words_inserted: usize,
+    /// Links whose target changed, was added or was removed.
+    pub links: Vec<LinkChange>,
     /// The size bound fired: the differing middle is one delete plus one insert.
     pub bailout: bool,
 }
 
-/// Diffs two texts token by token. Per-op `cosmetic` flags come from `classifier`.
-pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> WordDiff {
-    let old_tokens = tokenize(old);
-    let new_tokens = tokenize(new);
+/// Diffs two token sequences (from [`super::tokens::tokenize`]). Per-op `cosmetic` flags
+/// come from `classifier`.
+pub(crate) fn diff_tokens(
+    old_tokens: &[Token<'_>],
+    new_tokens: &[Token<'_>],
+    classifier: &Classifier<'_>,
+) -> WordDiff {
     let old_cores: Vec<&str> = old_tokens.iter().map(|token| token.core).collect();
     let new_cores: Vec<&str> = new_tokens.iter().map(|token| token.core).collect();
 
@@ -192,6 +55,7 @@ pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> W
     };
 
     let mut builder = OpsBuilder::default();
+    let mut links = Vec::new();
     for op in ops {
         match op {
             DiffOp::Equal {
@@ -213,9 +77,23 @@ pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> W
                 }
             }
             other => {
-                let deleted = &old_tokens[other.old_range()];
-                let inserted = &new_tokens[other.new_range()];
+                let (old_range, new_range) = (other.old_range(), other.new_range());
+                let deleted = &old_tokens[old_range.clone()];
+                let inserted = &new_tokens[new_range.clone()];
                 let cosmetic = classifier.equivalent(deleted, inserted);
+                if let ([old_token], [new_token]) = (deleted, inserted)
+                    && is_address(old_token)
+                    && is_address(new_token)
+                {
+                    push_address_change(&mut builder, old_token, new_token, cosmetic);
+                    link_changes(
+                        (old_tokens, old_range),
+                        (new_tokens, new_range),
+                        classifier,
+                        &mut links,
+                    );
+                    continue;
+                }
                 for token in deleted {
                     builder.push(OpKind::Delete, token.core, cosmetic);
                     builder.push(OpKind::Delete, token.trail, cosmetic);
@@ -224,8 +102,16 @@ pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> W
                     builder.push(OpKind::Insert, token.core, cosmetic);
                     builder.push(OpKind::Insert, token.trail, cosmetic);
                 }
-                builder.words_deleted += deleted.iter().filter(|t| t.is_word()).count();
-                builder.words_inserted += inserted.iter().filter(|t| t.is_word()).count();
+                if !cosmetic {
+                    builder.words_deleted += deleted.iter().filter(|t| t.is_word()).count();
+                    builder.words_inserted += inserted.iter().filter(|t| t.is_word()).count();
+                }
+                link_changes(
+                    (old_tokens, old_range),
+                    (new_tokens, new_range),
+                    classifier,
+                    &mut links,
+                );
             }
         }
     }
@@ -233,16 +119,155 @@ pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> W
         ops: tidy(builder.ops),
         words_deleted: builder.words_deleted,
         words_inserted: builder.words_inserted,
+        links,
         bailout,
     }
 }
 
-/// The number of word tokens in `text`.
-pub(crate) fn count_words(text: &str) -> usize {
-    tokenize(text)
-        .iter()
-        .filter(|token| token.is_word())
-        .count()
+/// Diffs two texts token by token.
+#[cfg(test)]
+pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> WordDiff {
+    diff_tokens(&tokenize(old), &tokenize(new), classifier)
+}
+
+/// A link target or a URL: one token, but a long one whose change is usually a few
+/// characters (a host, a file name), shown as such.
+fn is_address(token: &Token<'_>) -> bool {
+    matches!(token.kind, TokenKind::LinkTarget | TokenKind::Url)
+}
+
+/// One address replaced by another, as ops around the part that differs: the common
+/// start and end are equal, the middle deleted and inserted (`](https://[-www-]{+new+}…)`).
+/// Lossless like every op, cut on character boundaries.
+fn push_address_change(builder: &mut OpsBuilder, old: &Token<'_>, new: &Token<'_>, cosmetic: bool) {
+    let (a, b) = (old.core, new.core);
+    let mut prefix = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(prefix) && b.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let mut suffix = a
+        .bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !(a.is_char_boundary(a.len() - suffix) && b.is_char_boundary(b.len() - suffix)) {
+        suffix -= 1;
+    }
+    // A change inside the host shows the whole host: `[-www.whitehouse.gov-]`, not
+    // `[-www.whitehouse-]`.
+    if let (Some(host_a), Some(host_b)) = (host_span(a), host_span(b))
+        && host_a.start == host_b.start
+        && prefix >= host_a.start
+        && a.len() - suffix <= host_a.end
+        && b.len() - suffix <= host_b.end
+        && a[host_a.end..] == b[host_b.end..]
+    {
+        prefix = host_a.start;
+        suffix = a.len() - host_a.end;
+    }
+    builder.push(OpKind::Equal, &a[..prefix], false);
+    builder.push(OpKind::Delete, &a[prefix..a.len() - suffix], cosmetic);
+    builder.push(OpKind::Insert, &b[prefix..b.len() - suffix], cosmetic);
+    builder.push(OpKind::Equal, &a[a.len() - suffix..], false);
+    if old.trail == new.trail {
+        builder.push(OpKind::Equal, old.trail, false);
+    } else {
+        builder.push(OpKind::Delete, old.trail, true);
+        builder.push(OpKind::Insert, new.trail, true);
+    }
+}
+
+/// Where the host of the URL in an address token is, in bytes of its core.
+fn host_span(core: &str) -> Option<std::ops::Range<usize>> {
+    let start = core.find("://")?;
+    let scheme_start = core[..start]
+        .rfind(|c: char| !c.is_ascii_alphabetic())
+        .map_or(0, |at| at + 1);
+    let (before, host, _) = split_host(&core[scheme_start..])?;
+    let host_start = scheme_start + before.len();
+    Some(host_start..host_start + host.len())
+}
+
+/// The links whose targets a replaced run changes: targets deleted and inserted in the
+/// run are paired in order; one left over was removed (or added) with its link.
+fn link_changes(
+    (old_tokens, old_range): (&[Token<'_>], std::ops::Range<usize>),
+    (new_tokens, new_range): (&[Token<'_>], std::ops::Range<usize>),
+    classifier: &Classifier<'_>,
+    out: &mut Vec<LinkChange>,
+) {
+    let targets = |tokens: &[Token<'_>], range: std::ops::Range<usize>| -> Vec<usize> {
+        range
+            .filter(|&index| tokens[index].kind == TokenKind::LinkTarget)
+            .collect()
+    };
+    let old_targets = targets(old_tokens, old_range);
+    let new_targets = targets(new_tokens, new_range);
+    for pair in 0..old_targets.len().max(new_targets.len()) {
+        let old = old_targets.get(pair).map(|&index| (old_tokens, index));
+        let new = new_targets.get(pair).map(|&index| (new_tokens, index));
+        let target = |side: Option<(&[Token<'_>], usize)>| {
+            side.and_then(|(tokens, index)| tokens[index].link_target())
+                .map(str::to_string)
+        };
+        let (old_target, new_target) = (target(old), target(new));
+        if old_target == new_target {
+            continue;
+        }
+        let text = new
+            .or(old)
+            .map(|(tokens, index)| link_text(tokens, index))
+            .unwrap_or_default();
+        let cosmetic = match (&old_target, &new_target) {
+            (Some(a), Some(b)) => classifier.canonical_url(a) == classifier.canonical_url(b),
+            _ => false,
+        };
+        out.push(LinkChange {
+            text,
+            old: old_target,
+            new: new_target,
+            cosmetic,
+        });
+    }
+}
+
+/// The visible text of the link whose target token is `tokens[target]`: the tokens since
+/// its `[`, markup left out, whitespace as one space.
+fn link_text(tokens: &[Token<'_>], target: usize) -> String {
+    let mut depth = 0usize;
+    let mut start = 0;
+    for index in (0..target).rev() {
+        match tokens[index].kind {
+            TokenKind::LinkTarget => depth += 1,
+            TokenKind::LinkOpen if depth == 0 => {
+                start = index + 1;
+                break;
+            }
+            TokenKind::LinkOpen => depth -= 1,
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    for token in &tokens[start..target] {
+        let shown = match token.kind {
+            TokenKind::Word | TokenKind::Punct => token.core,
+            TokenKind::Url => token.url().unwrap_or(token.core),
+            _ => continue,
+        };
+        text.push_str(shown);
+        if !token.trail.is_empty() {
+            text.push(' ');
+        }
+    }
+    text.trim_end().to_string()
+}
+
+/// The number of word tokens in `tokens`.
+pub(crate) fn count_words(tokens: &[Token<'_>]) -> usize {
+    tokens.iter().filter(|token| token.is_word()).count()
 }
 
 /// Estimates Myers' work on what is left after the common prefix and suffix: its cost
@@ -462,10 +487,6 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn cores(text: &str) -> Vec<&str> {
-        tokenize(text).iter().skip(1).map(|t| t.core).collect()
-    }
-
     fn diff(old: &str, new: &str) -> WordDiff {
         let config = Config::default();
         diff_words(old, new, &Classifier::new(&config))
@@ -478,59 +499,6 @@ mod tests {
             .filter(|op| op.op != OpKind::Equal)
             .map(|op| (op.op, op.text.as_str()))
             .collect()
-    }
-
-    #[test]
-    fn words_digits_and_each_mark() {
-        assert_eq!(
-            cores("$3 billion, supporter’s 10:30"),
-            [
-                "$",
-                "3",
-                "billion",
-                ",",
-                "supporter",
-                "’",
-                "s",
-                "10",
-                ":",
-                "30"
-            ]
-        );
-    }
-
-    #[test]
-    fn tags_and_hosts_are_one_token() {
-        assert_eq!(
-            cores("<img srcset=\"a 1x\"/> see https://www.whitehouse.gov/x."),
-            [
-                "<img srcset=\"a 1x\"/>",
-                "see",
-                "https",
-                ":",
-                "/",
-                "/",
-                "www.whitehouse.gov",
-                "/",
-                "x",
-                "."
-            ]
-        );
-        // An autolink and an address are not tags.
-        assert_eq!(cores("<a@b>")[0], "<");
-        assert_eq!(cores("<https://x>")[0], "<");
-        assert_eq!(cores("</s>"), ["</s>"]);
-    }
-
-    #[test]
-    fn tokens_rebuild_the_text() {
-        for text in ["", "  lead", "a  b\u{a0}c ", "<b>x</b>", "é—…"] {
-            let rebuilt: String = tokenize(text)
-                .iter()
-                .map(|t| [t.core, t.trail].concat())
-                .collect();
-            assert_eq!(rebuilt, text);
-        }
     }
 
     #[test]
@@ -609,10 +577,6 @@ mod tests {
 
     #[test]
     fn markdown_emphasis_is_markup() {
-        assert_eq!(
-            cores("**Second**, we *"),
-            ["**", "Second", "**", ",", "we", "*"]
-        );
         let result = diff("**Second**, we", "Second, we");
         assert!(
             result
@@ -663,5 +627,85 @@ mod tests {
         let result = diff(&old, &edited);
         assert!(!result.bailout);
         assert_eq!((result.words_deleted, result.words_inserted), (3, 3));
+    }
+
+    #[test]
+    fn retargeted_link_counts_no_words_and_is_reported() {
+        let old = "See [the fact sheet](https://www.whitehouse.gov/a/) now.";
+        let new = "See [the fact sheet](https://bidenwhitehouse.archives.gov/a/) now.";
+        let result = diff(old, new);
+        assert_eq!((result.words_deleted, result.words_inserted), (0, 0));
+        assert!(
+            result
+                .ops
+                .iter()
+                .all(|op| op.op == OpKind::Equal || op.cosmetic)
+        );
+        assert_eq!(
+            result.links,
+            [LinkChange {
+                text: "the fact sheet".into(),
+                old: Some("https://www.whitehouse.gov/a/".into()),
+                new: Some("https://bidenwhitehouse.archives.gov/a/".into()),
+                cosmetic: false,
+            }]
+        );
+        assert_eq!(rebuild(&result.ops, OpKind::Delete), old);
+        assert_eq!(rebuild(&result.ops, OpKind::Insert), new);
+        // With the hosts aliased the link change is cosmetic.
+        let config = Config::from_yaml(
+            "hosts: [[www.whitehouse.gov, bidenwhitehouse.archives.gov]]",
+            std::path::Path::new("c.yaml"),
+        )
+        .unwrap();
+        let result = diff_words(old, new, &Classifier::new(&config));
+        assert!(result.links[0].cosmetic);
+    }
+
+    #[test]
+    fn adding_a_link_to_words_changes_no_words() {
+        let result = diff(
+            "President Biden launched the Initiative, an effort.",
+            "President Biden launched the [Initiative](https://x.gov/i), an effort.",
+        );
+        assert_eq!((result.words_deleted, result.words_inserted), (0, 0));
+        assert!(
+            result
+                .ops
+                .iter()
+                .all(|op| op.op == OpKind::Equal || op.cosmetic)
+        );
+        assert_eq!(
+            result.links,
+            [LinkChange {
+                text: "Initiative".into(),
+                old: None,
+                new: Some("https://x.gov/i".into()),
+                cosmetic: false,
+            }]
+        );
+    }
+
+    #[test]
+    fn edited_link_text_counts_its_words() {
+        let result = diff("[Home](https://a.gov/)", "[House](https://b.gov/)");
+        assert_eq!((result.words_deleted, result.words_inserted), (1, 1));
+        assert_eq!(result.links.len(), 1);
+        assert_eq!(result.links[0].text, "House");
+    }
+
+    #[test]
+    fn urls_never_count_as_words() {
+        let result = diff(
+            "read https://www.whitehouse.gov/briefing-room/x/ today",
+            "read https://www.state.gov/y/ today",
+        );
+        assert_eq!((result.words_deleted, result.words_inserted), (0, 0));
+        assert!(
+            !result
+                .ops
+                .iter()
+                .all(|op| op.op == OpKind::Equal || op.cosmetic)
+        );
     }
 }

@@ -8,7 +8,6 @@
 //! nothing. Names starting with `.` (`.git`, editor files) and files not ending in `.md`
 //! are skipped silently.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -17,6 +16,7 @@ use std::path::{Path, PathBuf};
 use super::{LoadError, LoadWarning, Locator, RevisionRef, path_name};
 use crate::model::Origin;
 use crate::parse::MAX_FILE_BYTES;
+use crate::untrusted_file::{OpenError, open_regular};
 
 /// The briefing files under one folder.
 #[derive(Debug, Default)]
@@ -68,7 +68,7 @@ pub(crate) fn list(root: &Path, revision: Option<&str>) -> Result<Listing, LoadE
             };
             let raw_name = entry.file_name();
             let name = path_name::shown(raw_name.as_encoded_bytes());
-            let escaped = prefix_escaped || matches!(name, Cow::Owned(_));
+            let escaped = prefix_escaped || path_name::is_not_utf8(raw_name.as_encoded_bytes());
             if name.starts_with('.') {
                 continue;
             }
@@ -133,6 +133,7 @@ pub(crate) fn selected(path: &str, prefixes: &[String]) -> bool {
 pub(crate) fn read_revision(revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
     match &revision.locator {
         Locator::File(path) => read_file(path, &revision.origin),
+        Locator::Listed(path) => read_listed_file(path, &revision.origin),
         Locator::Absent => Err(LoadError::Absent {
             origin: revision.origin.clone(),
         }),
@@ -143,7 +144,8 @@ pub(crate) fn read_revision(revision: &RevisionRef) -> Result<Vec<u8>, LoadError
     }
 }
 
-/// Reads a file, refusing one larger than the parser accepts before reading it.
+/// Reads a file the user named (a symlink to it is followed), refusing one larger than
+/// the parser accepts before reading it.
 pub fn read_file(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
     let io_error = |error: std::io::Error| LoadError::Read {
         origin: origin.clone(),
@@ -165,6 +167,39 @@ pub fn read_file(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
             message: "is a folder, not a briefing file".into(),
         });
     }
+    read_bounded(file, &metadata, origin)
+}
+
+/// Reads a file found by a listing, like [`read_file`] but opened without following a
+/// symlink and without blocking, and only while the open handle is a regular file
+/// (`untrusted_file.rs`): a listed file swapped for a symlink or a FIFO before it is
+/// read is refused, never followed or waited on.
+pub(crate) fn read_listed_file(path: &Path, origin: &Origin) -> Result<Vec<u8>, LoadError> {
+    let refused = |message: String| LoadError::Read {
+        origin: origin.clone(),
+        message,
+    };
+    let (file, metadata) = open_regular(path).map_err(|error| match error {
+        OpenError::Io(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            LoadError::Missing {
+                origin: origin.clone(),
+            }
+        }
+        OpenError::NotRegular { folder: true } => {
+            refused("is a folder, not a briefing file".into())
+        }
+        other => refused(format!("{other} (it was a regular file when listed)")),
+    })?;
+    read_bounded(file, &metadata, origin)
+}
+
+/// The bytes of an open file, refused by its size before reading when it is larger than
+/// the parser accepts.
+fn read_bounded(
+    file: fs::File,
+    metadata: &fs::Metadata,
+    origin: &Origin,
+) -> Result<Vec<u8>, LoadError> {
     if metadata.len() > MAX_FILE_BYTES as u64 {
         return Err(LoadError::TooLarge {
             origin: origin.clone(),

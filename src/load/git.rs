@@ -28,7 +28,6 @@
 //! The repository is opened read-only in effect: nothing here writes (no index, no
 //! refs, no lock files), and git environment variables are not read.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -36,9 +35,10 @@ use std::sync::Mutex;
 
 use git2::{
     Commit, Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Odb, Oid, Pathspec,
-    PathspecFlags, Repository, RepositoryOpenFlags, Revwalk, Sort, Tree, TreeEntry,
+    PathspecFlags, Repository, RepositoryOpenFlags, Tree, TreeEntry,
 };
 
+use super::loose::{self, MAX_LOOSE_OBJECT_BYTES};
 use super::{
     Archive, Change, History, LoadError, LoadWarning, Locator, RevisionRef, Scan, ScanOptions,
     path_name,
@@ -50,6 +50,8 @@ use crate::parse::MAX_FILE_BYTES;
 pub struct GitArchive {
     /// The git directory, for opening more handles.
     git_dir: PathBuf,
+    /// Its `objects` folder, where loose objects are checked before libgit2 reads them.
+    objects: PathBuf,
     /// Handles for [`Archive::read`]: a `Repository` is `Send` but not `Sync`, so each
     /// reading thread borrows one and gives it back. The pool grows to the number of
     /// threads that read at once and no further.
@@ -69,6 +71,7 @@ impl GitArchive {
         let repo = open_repository(path)?;
         Ok(GitArchive {
             git_dir: repo.path().to_path_buf(),
+            objects: objects_dir(&repo),
             pool: Mutex::new(vec![repo]),
         })
     }
@@ -88,6 +91,7 @@ impl GitArchive {
                 })?;
             Ok(match commit.parent_id(0) {
                 Ok(parent) => FirstParent::Commit(parent.to_string()),
+                Err(_) if names_a_parent(&commit) => FirstParent::Shallow,
                 Err(_) => FirstParent::Root,
             })
         })
@@ -187,6 +191,21 @@ impl std::fmt::Debug for GitArchive {
     }
 }
 
+/// The `objects` folder of `repo` (shared by its linked work trees).
+fn objects_dir(repo: &Repository) -> PathBuf {
+    repo.commondir().join("objects")
+}
+
+/// Checks the loose object `id`, if it is loose, before libgit2 reads it: libgit2 spins
+/// forever on one whose zlib stream is cut off (`loose.rs`). A packed or absent object
+/// passes; libgit2 reports those itself.
+fn check_loose(objects: &Path, id: Oid) -> Result<(), String> {
+    let Some(path) = loose::loose_path(objects, &id.to_string()) else {
+        return Ok(());
+    };
+    loose::read_loose(&path, MAX_LOOSE_OBJECT_BYTES, false).map(|_| ())
+}
+
 /// Where `HEAD` stands.
 #[derive(Debug, PartialEq, Eq)]
 enum HeadState {
@@ -277,6 +296,8 @@ pub enum FirstParent {
     Commit(String),
     /// The revision is a root commit: there is nothing before it.
     Root,
+    /// The revision names a parent that a shallow clone did not fetch.
+    Shallow,
     /// The revision is `HEAD` and the repository has no commits yet.
     Unborn,
 }
@@ -333,6 +354,26 @@ impl Archive for GitArchive {
             message,
         };
         let oid = Oid::from_str(id).map_err(|error| read_error(error.message().to_string()))?;
+        // A loose blob is read here, checked, and never handed to libgit2 (`loose.rs`).
+        if let Some(path) = loose::loose_path(&self.objects, id) {
+            match loose::read_loose(&path, MAX_FILE_BYTES, true) {
+                Ok(None) => {}
+                Ok(Some(object)) if object.kind != "blob" => {
+                    let kind = object.kind;
+                    return Err(read_error(format!("object {id} is a {kind}, not a blob")));
+                }
+                Ok(Some(object)) => {
+                    return object.content.ok_or(LoadError::TooLarge {
+                        origin: revision.origin.clone(),
+                        size: object.size as u64,
+                        limit: MAX_FILE_BYTES,
+                    });
+                }
+                Err(message) => {
+                    return Err(read_error(format!("object {id}: {message}")));
+                }
+            }
+        }
         self.with_repository(|repo| {
             let odb = repo
                 .odb()
@@ -377,12 +418,14 @@ struct Scanner<'repo> {
     /// Escaped paths already warned about: one warning a name, not one a commit.
     escaped_warned: HashSet<String>,
     trees: Trees<'repo>,
+    /// The repository's `objects` folder, for [`check_loose`].
+    objects: PathBuf,
+    /// Commits read as roots: their first parent closes a cycle.
+    cut_parents: HashSet<Oid>,
 }
 
-/// The commits a scan visits: libgit2's walk, and what it was given, for the fallback
-/// when the walk fails.
-struct Walk<'repo> {
-    revwalk: Revwalk<'repo>,
+/// The commits a scan visits, as the range names them.
+struct Walk {
     /// The newest commit: `HEAD`, or the range's end.
     tip: Oid,
     /// The range's start, excluded with its ancestors.
@@ -426,95 +469,116 @@ impl<'repo> Scanner<'repo> {
             warnings: Vec::new(),
             escaped_warned: HashSet::new(),
             trees: Trees::new(repo),
+            objects: objects_dir(repo),
+            cut_parents: HashSet::new(),
         })
     }
 
     fn run(mut self) -> Result<Scan, LoadError> {
-        let Some(Walk {
-            revwalk,
-            tip,
-            hidden,
-        }) = self.revwalk()?
-        else {
+        let Some(Walk { tip, hidden }) = self.revwalk()? else {
             return Ok(Scan {
                 histories: Vec::new(),
                 warnings: self.warnings,
             });
         };
-        let mut commits = Vec::new();
-        for step in revwalk {
-            match step {
-                Ok(oid) => commits.push(oid),
-                Err(error) => {
-                    // libgit2 sorts the whole graph before it yields a commit, so one
-                    // unreadable commit anywhere stops it. The first-parent chain from
-                    // the tip still reaches every commit made after the damage.
-                    commits = self.first_parent_chain(tip, hidden, &error);
-                    break;
-                }
-            }
-        }
+        let commits = self.first_parent_chain(tip, hidden);
         for oid in commits {
             self.commit(oid);
         }
         Ok(self.finish())
     }
 
-    /// The commits from `hidden` (excluded) or the root to `tip`, oldest first, following
-    /// first parents and stopping after the newest commit that cannot be read.
-    fn first_parent_chain(
-        &mut self,
-        tip: Oid,
-        hidden: Option<Oid>,
-        walk_error: &git2::Error,
-    ) -> Vec<Oid> {
-        let mut chain = Vec::new();
+    /// Reads the commit `id`, checking it first if it is loose.
+    fn find_commit(&self, id: Oid) -> Result<Commit<'repo>, String> {
+        check_loose(&self.objects, id)?;
+        self.repo
+            .find_commit(id)
+            .map_err(|error| error.message().to_string())
+    }
+
+    /// The commits from `hidden` (excluded, with its ancestors) or the root to `tip`,
+    /// oldest first, following first parents (`git log --first-parent`).
+    ///
+    /// The walk is done here rather than by libgit2's revwalk, which reads and sorts
+    /// the whole graph before it yields a commit: one damaged commit anywhere stopped
+    /// it, one cut-off loose commit made it spin, and a cycle (a damaged commit naming
+    /// a descendant as its parent, or an `info/grafts` line) made it yield nothing at
+    /// all. Here a commit that cannot be read ends the chain there, with a warning (the
+    /// commits after it are still walked), and so does a cycle.
+    fn first_parent_chain(&mut self, tip: Oid, hidden: Option<Oid>) -> Vec<Oid> {
+        let mut chain: Vec<Oid> = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(tip);
         while let Some(id) = next.take() {
-            // Hashes rule out a cycle, unless a damaged object names a descendant.
-            if Some(id) == hidden || !seen.insert(id) {
+            if Some(id) == hidden {
                 break;
             }
-            match self.repo.find_commit(id) {
+            if !seen.insert(id) {
+                // The last commit taken names a descendant as its first parent: it is
+                // read as a root, and the walk ends there.
+                if let Some(&last) = chain.last() {
+                    let message = format!(
+                        "first parent {} is also a descendant: the commit graph has a cycle (a \
+                         damaged commit, or an info/grafts line); the walk stops here and this \
+                         commit's files are read as added",
+                        crate::model::short_revision(&id.to_string())
+                    );
+                    self.warn(&last.to_string(), None, message);
+                    self.cut_parents.insert(last);
+                }
+                break;
+            }
+            match self.find_commit(id) {
                 Ok(commit) => {
                     chain.push(id);
                     next = commit.parent_id(0).ok();
                 }
-                Err(error) => {
+                Err(message) => {
                     let message = format!(
-                        "commit cannot be read, it and the history before it skipped: {}",
-                        error.message()
+                        "commit cannot be read, it and the history before it skipped: {message}"
                     );
                     self.warn(&id.to_string(), None, message);
-                    chain.reverse();
-                    return chain;
+                    break;
                 }
             }
         }
-        // Every first parent was readable: the damage is on a merged side branch.
-        let message = format!(
-            "history walk failed ({}): first parents followed instead",
-            walk_error.message()
-        );
-        self.warnings.push(LoadWarning::new(None, None, message));
+        // `A..B` with `A` off B's first-parent line (a merged side branch): cut the chain
+        // at the first commit that `A` reaches.
+        if let Some(hidden) = hidden
+            && !seen.contains(&hidden)
+        {
+            let excluded = self.ancestors(hidden);
+            if let Some(cut) = chain.iter().position(|id| excluded.contains(id)) {
+                chain.truncate(cut);
+            }
+        }
         chain.reverse();
         chain
     }
 
+    /// `start` and every commit it reaches through any parent. Commits that cannot be
+    /// read end their branch of the search; a cycle cannot loop (each commit is visited
+    /// once).
+    fn ancestors(&self, start: Oid) -> HashSet<Oid> {
+        let mut found = HashSet::new();
+        let mut pending = vec![start];
+        while let Some(id) = pending.pop() {
+            if !found.insert(id) {
+                continue;
+            }
+            if let Ok(commit) = self.find_commit(id) {
+                pending.extend(commit.parent_ids());
+            }
+        }
+        found
+    }
+
     /// The walk over the range, or `None` for a repository with no commits.
-    fn revwalk(&mut self) -> Result<Option<Walk<'repo>>, LoadError> {
+    fn revwalk(&mut self) -> Result<Option<Walk>, LoadError> {
         let range_error = |range: &str, error: git2::Error| LoadError::Range {
             range: range.to_string(),
             message: error.message().to_string(),
         };
-        let mut walk = self.repo.revwalk().map_err(|error| LoadError::Open {
-            path: self.repo.path().to_path_buf(),
-            message: error.message().to_string(),
-        })?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
-            .and_then(|()| walk.simplify_first_parent())
-            .map_err(|error| range_error("HEAD", error))?;
         let (mut tip, mut hidden) = (None, None);
         match &self.options.range {
             None => {
@@ -533,8 +597,12 @@ impl<'repo> Scanner<'repo> {
                     .ok()
                     .and_then(|head| head.target())
                     .ok_or_else(|| head_error(self.repo, "HEAD names no commit"))?;
-                walk.push(head)
-                    .map_err(|error| head_error(self.repo, error.message()))?;
+                if !self.odb.exists(head) {
+                    return Err(head_error(
+                        self.repo,
+                        &format!("its commit {head} is missing from the repository"),
+                    ));
+                }
                 tip = Some(head);
             }
             Some(range) => {
@@ -548,28 +616,25 @@ impl<'repo> Scanner<'repo> {
                         message: "symmetric difference `A...B` is not supported".into(),
                     });
                 }
+                let commit_of = |object: &git2::Object<'_>| {
+                    object
+                        .peel_to_commit()
+                        .map(|commit| commit.id())
+                        .map_err(|error| range_error(range, error))
+                };
                 match (spec.from(), spec.to()) {
                     (Some(from), Some(to)) => {
-                        walk.hide(from.id())
-                            .and_then(|()| walk.push(to.id()))
-                            .map_err(|error| range_error(range, error))?;
-                        hidden = Some(from.id());
-                        tip = Some(to.id());
+                        hidden = Some(commit_of(from)?);
+                        tip = Some(commit_of(to)?);
                     }
                     (Some(only), None) | (None, Some(only)) => {
-                        walk.push(only.id())
-                            .map_err(|error| range_error(range, error))?;
-                        tip = Some(only.id());
+                        tip = Some(commit_of(only)?);
                     }
                     (None, None) => {}
                 }
             }
         }
-        Ok(tip.map(|tip| Walk {
-            revwalk: walk,
-            tip,
-            hidden,
-        }))
+        Ok(tip.map(|tip| Walk { tip, hidden }))
     }
 
     fn in_window(&self, time: i64) -> bool {
@@ -579,10 +644,10 @@ impl<'repo> Scanner<'repo> {
 
     fn commit(&mut self, oid: Oid) {
         let commit_id = oid.to_string();
-        let commit = match self.repo.find_commit(oid) {
+        let commit = match self.find_commit(oid) {
             Ok(commit) => commit,
-            Err(error) => {
-                let message = format!("commit cannot be read: {}", error.message());
+            Err(message) => {
+                let message = format!("commit cannot be read: {message}");
                 self.warn(&commit_id, None, message);
                 return;
             }
@@ -591,22 +656,23 @@ impl<'repo> Scanner<'repo> {
         if !self.in_window(time) {
             return;
         }
-        let tree = match commit.tree() {
+        let tree = match self.trees.get("", commit.tree_id()) {
             Ok(tree) => tree,
-            Err(error) => {
-                let message = format!("tree cannot be read, commit skipped: {}", error.message());
+            Err(message) => {
+                let message = format!("tree cannot be read, commit skipped: {message}");
                 self.warn(&commit_id, None, message);
                 return;
             }
         };
         let parent = self.first_parent(&commit, &commit_id);
-        let parent_tree = match parent.as_ref().map(Commit::tree).transpose() {
-            Ok(tree) => tree,
-            Err(error) => {
-                let message = format!(
-                    "parent's tree cannot be read, commit skipped: {}",
-                    error.message()
-                );
+        let parent_tree = match parent
+            .as_ref()
+            .map(|parent| self.trees.get("", parent.tree_id()))
+        {
+            None => None,
+            Some(Ok(tree)) => Some(tree),
+            Some(Err(message)) => {
+                let message = format!("parent's tree cannot be read, commit skipped: {message}");
                 self.warn(&commit_id, None, message);
                 return;
             }
@@ -648,26 +714,23 @@ impl<'repo> Scanner<'repo> {
     /// the repository lacks (a shallow clone's boundary, or damage) is a warning, and
     /// the commit is then read as a root: its files count as added.
     fn first_parent(&mut self, commit: &Commit<'repo>, commit_id: &str) -> Option<Commit<'repo>> {
-        if commit.parent_count() > 0 {
-            match commit.parent(0) {
+        if self.cut_parents.contains(&commit.id()) {
+            return None;
+        }
+        if let Ok(parent_id) = commit.parent_id(0) {
+            match self.find_commit(parent_id) {
                 Ok(parent) => return Some(parent),
-                Err(error) => {
+                Err(message) => {
                     let message = format!(
-                        "first parent cannot be read ({}): files in this commit are read as added",
-                        error.message()
+                        "first parent cannot be read ({message}): files in this commit are read \
+                         as added"
                     );
                     self.warn(commit_id, None, message);
                     return None;
                 }
             }
         }
-        // libgit2 applies a shallow clone's grafts, so a boundary commit reports no
-        // parents; its raw header still names them.
-        let header = commit.raw_header_bytes();
-        let names_parent = header
-            .split(|&byte| byte == b'\n')
-            .any(|line| line.starts_with(b"parent "));
-        if names_parent {
+        if names_a_parent(commit) {
             self.warn(
                 commit_id,
                 None,
@@ -843,6 +906,15 @@ impl<'repo> Scanner<'repo> {
     }
 }
 
+/// True when `commit`'s raw header names a parent. libgit2 applies a shallow clone's
+/// grafts, so a boundary commit reports no parents; its header still names them.
+fn names_a_parent(commit: &Commit<'_>) -> bool {
+    commit
+        .raw_header_bytes()
+        .split(|&byte| byte == b'\n')
+        .any(|line| line.starts_with(b"parent "))
+}
+
 /// Characters of a commit subject kept for reports.
 const SUBJECT_CHARS: usize = 200;
 
@@ -880,9 +952,10 @@ impl Stamp<'_, '_> {
 fn side(file: &git2::DiffFile<'_>) -> Side {
     // git paths are bytes; an escaped name still reads the right blob (the locator is
     // the blob id, not the path).
-    let path = path_name::shown(file.path_bytes().unwrap_or_default());
+    let bytes = file.path_bytes().unwrap_or_default();
+    let path = path_name::shown(bytes);
     Side {
-        escaped: matches!(path, Cow::Owned(_)),
+        escaped: path_name::is_not_utf8(bytes),
         path: path.into_owned(),
         id: file.id(),
         mode: file.mode(),
@@ -903,11 +976,8 @@ enum FileChange {
 }
 
 impl FileChange {
-    fn unreadable(path: String, error: &git2::Error) -> Self {
-        FileChange::UnreadableFolder {
-            path,
-            message: error.message().to_string(),
-        }
+    fn unreadable(path: String, message: String) -> Self {
+        FileChange::UnreadableFolder { path, message }
     }
 }
 
@@ -932,6 +1002,18 @@ fn changes(
         .iter()
         .any(|delta| matches!(delta, FileChange::Deleted(_)));
     if !(adds && deletes) {
+        return Ok(deltas);
+    }
+    // Rename detection reads the added and deleted blobs through libgit2: check the
+    // loose ones first, and keep the deltas without moves if one is damaged (reading
+    // that revision reports it).
+    let blobs_sound = deltas.iter().all(|delta| match delta {
+        FileChange::Added(side) | FileChange::Deleted(side) => {
+            kind_class(side.mode) != 0 || check_loose(&trees.objects, side.id).is_ok()
+        }
+        _ => true,
+    });
+    if !blobs_sound {
         return Ok(deltas);
     }
 
@@ -975,6 +1057,8 @@ fn changes(
 /// files.) The archive has a few hundred folders, so this stays small.
 struct Trees<'repo> {
     repo: &'repo Repository,
+    /// The `objects` folder, for [`check_loose`].
+    objects: PathBuf,
     /// Folder path (`press-briefings/2022-06/`) → its latest version read.
     latest: HashMap<String, Tree<'repo>>,
 }
@@ -983,19 +1067,25 @@ impl<'repo> Trees<'repo> {
     fn new(repo: &'repo Repository) -> Self {
         Trees {
             repo,
+            objects: objects_dir(repo),
             latest: HashMap::new(),
         }
     }
 
-    /// The sub-tree `id` at `path`.
-    fn get(&mut self, path: &str, id: Oid) -> Result<Tree<'repo>, git2::Error> {
+    /// The sub-tree `id` at `path` (`""` for a commit's root tree), checked first if it
+    /// is loose.
+    fn get(&mut self, path: &str, id: Oid) -> Result<Tree<'repo>, String> {
         if let Some(tree) = self.latest.get(path)
             && tree.id() == id
         {
             // A handle on the same libgit2 object (a reference count, not a copy).
             return Ok(tree.clone());
         }
-        let tree = self.repo.find_tree(id)?;
+        check_loose(&self.objects, id)?;
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|error| error.message().to_string())?;
         self.latest.insert(path.to_owned(), tree.clone());
         Ok(tree)
     }
@@ -1041,7 +1131,7 @@ fn diff_trees(
                         {
                             Ok(both) => both,
                             Err(error) => {
-                                out.push(FileChange::unreadable(path, &error));
+                                out.push(FileChange::unreadable(path, error));
                                 i += 1;
                                 j += 1;
                                 continue;
@@ -1083,7 +1173,7 @@ fn one_side(
         let tree = match trees.get(&path, entry.id()) {
             Ok(tree) => tree,
             Err(error) => {
-                out.push(FileChange::unreadable(path, &error));
+                out.push(FileChange::unreadable(path, error));
                 return Ok(());
             }
         };
@@ -1139,7 +1229,7 @@ impl Prefix<'_> {
     /// The path of `entry`, a sub-tree, under this prefix, and whether it is escaped.
     fn child(&self, entry: &TreeEntry<'_>) -> (String, bool) {
         let name = path_name::shown(entry.name_bytes());
-        let escaped = self.escaped || matches!(name, Cow::Owned(_));
+        let escaped = self.escaped || path_name::is_not_utf8(entry.name_bytes());
         (format!("{}{name}/", self.path), escaped)
     }
 }
@@ -1147,7 +1237,7 @@ impl Prefix<'_> {
 fn entry_side(entry: &TreeEntry<'_>, prefix: Prefix<'_>) -> Side {
     let name = path_name::shown(entry.name_bytes());
     Side {
-        escaped: prefix.escaped || matches!(name, Cow::Owned(_)),
+        escaped: prefix.escaped || path_name::is_not_utf8(entry.name_bytes()),
         path: format!("{}{name}", prefix.path),
         id: entry.id(),
         mode: mode(entry),

@@ -15,6 +15,7 @@ mod error;
 mod folder;
 mod git;
 mod identity;
+mod loose;
 mod pair;
 mod path_name;
 mod snapshots;
@@ -25,7 +26,7 @@ use std::path::PathBuf;
 pub use error::{LoadError, LoadWarning};
 pub use folder::{read_file, read_stream};
 pub use git::{Ancestry, CommitInfo, FirstParent, GitArchive, discover};
-pub use identity::{group_by_url, url_identity};
+pub use identity::{UrlGroups, group_by_url, url_identity};
 pub use pair::{Pair, open_pair};
 pub use snapshots::SnapshotArchive;
 pub use source::{SourceKind, detect, open};
@@ -119,8 +120,11 @@ pub struct RevisionRef {
 enum Locator {
     /// A git blob id, 40 hex digits (kept as text so that only `git.rs` knows git2).
     Blob(String),
-    /// A file on disk.
+    /// A file on disk the user named: a symlink to it is followed.
     File(PathBuf),
+    /// A file found by listing a folder the archive controls: opened without following
+    /// a symlink or blocking on a FIFO, since it may have been swapped since the listing.
+    Listed(PathBuf),
     /// Nothing to read (see [`Change::Absent`]).
     Absent,
 }
@@ -134,6 +138,15 @@ impl RevisionRef {
             subject: None,
             change,
             locator: Locator::File(path.into()),
+        }
+    }
+
+    /// A file found by listing a snapshot or a folder: read only while it is a regular
+    /// file, never through a symlink.
+    pub(crate) fn listed(origin: Origin, path: impl Into<PathBuf>, change: Change) -> Self {
+        RevisionRef {
+            locator: Locator::Listed(path.into()),
+            ..RevisionRef::file(origin, PathBuf::new(), change)
         }
     }
 
@@ -158,7 +171,7 @@ impl RevisionRef {
     pub fn blob_id(&self) -> Option<&str> {
         match &self.locator {
             Locator::Blob(id) => Some(id),
-            Locator::File(_) | Locator::Absent => None,
+            Locator::File(_) | Locator::Listed(_) | Locator::Absent => None,
         }
     }
 }

@@ -81,14 +81,14 @@ impl Archive for Pair {
                 let old_origin = Origin::file(folder::join_label(&self.old, path));
                 let new_origin = Origin::file(folder::join_label(&self.new, path));
                 let old_side = match old.files.get(path) {
-                    Some(file) => RevisionRef::file(old_origin, file, Change::Baseline),
+                    Some(file) => RevisionRef::listed(old_origin, file, Change::Baseline),
                     None => RevisionRef::absent(old_origin),
                 };
                 let new_side = match new.files.get(path) {
                     Some(file) if old_side.is_absent() => {
-                        RevisionRef::file(new_origin, file, Change::Added)
+                        RevisionRef::listed(new_origin, file, Change::Added)
                     }
-                    Some(file) => RevisionRef::file(new_origin, file, Change::Modified),
+                    Some(file) => RevisionRef::listed(new_origin, file, Change::Modified),
                     None => RevisionRef::absent(new_origin),
                 };
                 History {

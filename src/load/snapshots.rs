@@ -108,10 +108,24 @@ impl Archive for SnapshotArchive {
         let mut previous: BTreeSet<String> = BTreeSet::new();
         let mut escaped_noted: BTreeSet<Option<String>> = BTreeSet::new();
         for name in &names {
+            // One snapshot that cannot be listed is left out, not the whole archive: the
+            // next one is compared with the snapshot before it.
+            let listed = match folder::list(&self.root.join(name), Some(name)) {
+                Ok(listed) => listed,
+                Err(error) => {
+                    let message = match error {
+                        LoadError::Io { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    let message = format!("snapshot cannot be listed, skipped: {message}");
+                    warnings.push(LoadWarning::new(Some(name), None, message));
+                    continue;
+                }
+            };
             let Listing {
                 files,
                 warnings: listing_warnings,
-            } = folder::list(&self.root.join(name), Some(name))?;
+            } = listed;
             // A name shown escaped is worth one warning, not one for every snapshot.
             warnings.extend(
                 listing_warnings.into_iter().filter(|warning| {
@@ -146,7 +160,7 @@ impl Archive for SnapshotArchive {
                 let origin = Origin::at_revision(path.clone(), name.clone());
                 histories[index]
                     .revisions
-                    .push(RevisionRef::file(origin, file.clone(), change));
+                    .push(RevisionRef::listed(origin, file.clone(), change));
                 tracked.insert(
                     path,
                     Tracked {
@@ -190,15 +204,19 @@ pub(crate) fn reject_git_options(
 /// told apart without reading them. A file that cannot be read counts as changed: its
 /// revision is kept, and reading it later reports the problem with its location.
 fn same_bytes(old: &Path, new: &Path) -> bool {
-    let size = |path: &Path| fs::metadata(path).map(|metadata| metadata.len()).ok();
+    let size = |path: &Path| {
+        fs::symlink_metadata(path)
+            .map(|metadata| metadata.len())
+            .ok()
+    };
     match (size(old), size(new)) {
         (Some(old_size), Some(new_size)) if old_size == new_size => {}
         _ => return false,
     }
     let unlabelled = Origin::default();
     match (
-        folder::read_file(old, &unlabelled),
-        folder::read_file(new, &unlabelled),
+        folder::read_listed_file(old, &unlabelled),
+        folder::read_listed_file(new, &unlabelled),
     ) {
         (Ok(old_bytes), Ok(new_bytes)) => old_bytes == new_bytes,
         _ => false,

@@ -37,8 +37,14 @@ pub fn open(path: &Path, kind: SourceKind) -> Result<Box<dyn Archive>, LoadError
         SourceKind::Auto => match detect(path) {
             Some(SourceKind::Git) => Ok(Box::new(GitArchive::open(path)?)),
             Some(_) => Ok(Box::new(SnapshotArchive::open(path)?)),
-            None => Err(LoadError::UnknownSource {
-                path: path.to_path_buf(),
+            // A folder that cannot be listed is neither, but saying so would mislead.
+            None => Err(match std::fs::read_dir(path) {
+                Err(error) => not_an_archive(format!(
+                    "folder cannot be listed, so its kind cannot be told: {error}"
+                )),
+                Ok(_) => LoadError::UnknownSource {
+                    path: path.to_path_buf(),
+                },
             }),
         },
     }

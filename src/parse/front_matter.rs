@@ -65,6 +65,34 @@ pub(crate) fn parse_front_matter(
     parse_with_serde(yaml, first_line)
 }
 
+/// For serde_yaml's "duplicate entry with key" error, the 1-based line of the second
+/// top-level `key:` line with that key (the repeat, where the error is).
+fn duplicate_key_line(yaml: &str, message: &str) -> Option<usize> {
+    let key = message
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .split('"')
+        .next()?;
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.strip_prefix(key)
+                .or_else(|| {
+                    line.strip_prefix('\'')
+                        .and_then(|rest| rest.strip_prefix(key))
+                        .and_then(|rest| rest.strip_prefix('\''))
+                })
+                .or_else(|| {
+                    line.strip_prefix('"')
+                        .and_then(|rest| rest.strip_prefix(key))
+                        .and_then(|rest| rest.strip_prefix('"'))
+                })
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(index, _)| index + 1)
+}
+
 /// [`parse_front_matter`] through serde_yaml, for any YAML.
 fn parse_with_serde(yaml: &str, first_line: usize) -> Result<FrontMatter, FrontMatterError> {
     if yaml.len() > MAX_YAML_BYTES {
@@ -88,10 +116,12 @@ fn parse_with_serde(yaml: &str, first_line: usize) -> Result<FrontMatter, FrontM
         });
     }
     let value: Value = serde_yaml::from_str(yaml).map_err(|err| FrontMatterError {
-        // serde_yaml counts lines from 1 inside the snippet.
+        // serde_yaml counts lines from 1 inside the snippet; for a duplicate key it
+        // points at the mapping's start, so that error is located at the repeat.
         line: Some(
-            err.location()
-                .map_or(first_line, |loc| first_line + loc.line().saturating_sub(1)),
+            duplicate_key_line(yaml, &err.to_string())
+                .or(err.location().map(|loc| loc.line()))
+                .map_or(first_line, |line| first_line + line.saturating_sub(1)),
         ),
         kind: ParseErrorKind::BrokenYaml {
             message: yaml_message(&err),

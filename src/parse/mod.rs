@@ -19,12 +19,14 @@ mod body;
 mod error;
 mod flat_yaml;
 mod front_matter;
+mod invisible;
 pub mod normalize;
 mod revision;
 
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
 pub use front_matter::MAX_YAML_BYTES;
 pub(crate) use front_matter::{MAX_FLOW_DEPTH, too_deep_flow_line};
+pub use invisible::is_invisible;
 pub use revision::{ParsedRevision, parse_revision};
 
 use crate::model::{Block, Briefing, FrontMatter, Origin};

@@ -60,6 +60,8 @@ pub struct Comment {
     /// One line per revision that could not be read.
     problems: String,
     problems_left_out: usize,
+    /// Other sections left out for want of room.
+    sections_left_out: usize,
     compared: usize,
     substantive: usize,
     shown: usize,
@@ -81,6 +83,7 @@ impl Comment {
             cosmetic_lines: String::new(),
             problems: String::new(),
             problems_left_out: 0,
+            sections_left_out: 0,
             compared: 0,
             substantive: 0,
             shown: 0,
@@ -159,6 +162,19 @@ impl Comment {
         Ok(())
     }
 
+    /// A section of Markdown of the caller's (bulk events, a history's findings), while
+    /// it fits.
+    pub fn add_section(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if text.len() <= self.room() {
+            self.sections.push_str(text);
+        } else {
+            self.sections_left_out += 1;
+        }
+    }
+
     /// A revision that could not be read, one line, while it fits.
     pub fn add_problem(&mut self, message: &str) {
         let line = format!("- 🛑 **parse-error**: {}\n", escape(message));
@@ -172,7 +188,10 @@ impl Comment {
     /// Writes the comment: counts, sections, cosmetic lines, and what was left out. A
     /// comment on one briefing is its section alone.
     pub fn write(self, out: &mut impl Write) -> io::Result<()> {
-        let left_out = self.left_out + self.cosmetic_left_out + self.problems_left_out;
+        let left_out = self.left_out
+            + self.cosmetic_left_out
+            + self.problems_left_out
+            + self.sections_left_out;
         if self.compared <= 1 && left_out == 0 && !self.cut && self.problems.is_empty() {
             out.write_all(self.sections.as_bytes())?;
             return out.write_all(self.cosmetic_lines.as_bytes());
@@ -232,6 +251,13 @@ impl Comment {
                 plural(self.problems_left_out)
             ));
         }
+        if self.sections_left_out > 0 {
+            left_out.push(format!(
+                "{} other section{}",
+                self.sections_left_out,
+                plural(self.sections_left_out)
+            ));
+        }
         if !left_out.is_empty() || self.cut {
             let what = if left_out.is_empty() {
                 "part of a report".to_string()
@@ -245,7 +271,11 @@ impl Comment {
                     self.options.max_entries
                 ));
             }
-            if self.left_out_for_room + self.cosmetic_left_out + self.problems_left_out > 0
+            if self.left_out_for_room
+                + self.cosmetic_left_out
+                + self.problems_left_out
+                + self.sections_left_out
+                > 0
                 || self.cut
             {
                 reasons.push(format!(

@@ -98,12 +98,23 @@ pub fn digest(comparison: &Comparison) -> String {
         "more relabels",
     ));
 
+    let links = comparison.summary.links;
+    if links > 0 {
+        parts.push(format!(
+            "{links} link{} retargeted",
+            if links == 1 { "" } else { "s" }
+        ));
+    }
+    // Cosmetic changes are one short word: they are there, and they are not edits.
     let cosmetic_blocks = comparison.body.len() - substantive.len();
     if cosmetic_blocks > 0 || cosmetic_keys > 0 {
-        let total = cosmetic_blocks + cosmetic_keys;
+        parts.push("cosmetic".to_string());
+    }
+    let chrome = comparison.summary.chrome;
+    if chrome > 0 {
         parts.push(format!(
-            "{total} cosmetic change{}",
-            if total == 1 { "" } else { "s" }
+            "{chrome} site chrome block{} left out",
+            if chrome == 1 { "" } else { "s" }
         ));
     }
     let ignored = comparison.summary.ignored;
@@ -111,6 +122,14 @@ pub fn digest(comparison: &Comparison) -> String {
         parts.push(format!(
             "{ignored} paragraph{} ignored by config",
             if ignored == 1 { "" } else { "s" }
+        ));
+    }
+    let cut = comparison.summary.ignore_cut;
+    if cut > 0 {
+        parts.push(format!(
+            "ignore.text rule cut short in {cut} block{} (more than {} matches)",
+            if cut == 1 { "" } else { "s" },
+            crate::config::IGNORE_MAX_MATCHES
         ));
     }
     if comparison.summary.bailout {
@@ -192,6 +211,9 @@ mod tests {
             words_inserted: 2,
             ops: Vec::new(),
             bailout: false,
+            links: Vec::new(),
+            old_line: None,
+            new_line: None,
         }
     }
 
@@ -206,6 +228,7 @@ mod tests {
                 new: Some(MetaValue::Null),
                 cosmetic: false,
                 shift_seconds: Some(6_300),
+                line: None,
             }],
             body: vec![
                 change(ChangeKind::Edited, BlockKind::Turn, false),
@@ -214,10 +237,11 @@ mod tests {
             ],
             summary: Summary::default(),
             findings: Vec::new(),
+            facts: Default::default(),
         };
         assert_eq!(
             digest(&comparison),
-            "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · 1 cosmetic change"
+            "modified_time +1 h 45 min · 1 turn edited (+2 -1 words) · MODERATOR→OPERATOR · cosmetic"
         );
     }
 
@@ -231,6 +255,7 @@ mod tests {
             new: None,
             cosmetic: false,
             shift_seconds: None,
+            line: None,
         };
         let relabel = change(ChangeKind::Relabeled, BlockKind::Turn, false);
         let mut other = relabel.clone();

@@ -26,6 +26,26 @@ pub fn write_annotation(out: &mut impl Write, path: &str, finding: &Finding) -> 
     )
 }
 
+/// Writes an annotation about no file in particular (a bulk event), at `severity`.
+pub fn write_notice(
+    out: &mut impl Write,
+    severity: Severity,
+    title: &str,
+    message: &str,
+) -> io::Result<()> {
+    let command = match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Off => return Ok(()),
+    };
+    writeln!(
+        out,
+        "::{command} title={}::{}",
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
 /// The escaping GitHub applies to a command's message (line breaks are allowed, as
 /// `%0A`), then other control characters shown ([`visible`]): CI logs render ANSI
 /// escapes.

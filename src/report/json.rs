@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Pair, Side};
-use crate::diff::{BodyChange, Comparison, Finding, MetaChange, Summary};
+use crate::analysis::BulkEvent;
+use crate::diff::{BodyChange, Comparison, Finding, LinkChange, MetaChange, Summary};
 use crate::model::{Block, Briefing, MetaValue};
 
 /// Bumped whenever a required field is renamed or removed.
@@ -52,10 +53,47 @@ pub struct RunSummary {
     pub words_deleted: usize,
     pub words_inserted: usize,
     pub ignored: usize,
+    /// Blocks and text left out as site chrome by the profile in use.
+    pub chrome: usize,
+    /// Link targets changed (not between aliased hosts).
+    pub links: usize,
+    /// Blocks where an `ignore.text` rule was cut short; only shown when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignore_cut: usize,
     /// Files or revisions that could not be read or parsed.
     pub errors: usize,
     /// Located warnings (skipped objects, odd files).
     pub warnings: usize,
+    /// Files left out because none of their revisions has front matter (not briefings).
+    pub not_briefings: usize,
+    /// Bulk events: one revision's change to many briefings, each listed once.
+    pub bulk_events: Vec<BulkEventWire>,
+}
+
+/// A bulk event as the summary line lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkEventWire {
+    pub id: String,
+    pub revision: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub briefings: usize,
+    pub signature: String,
+}
+
+impl From<&BulkEvent> for BulkEventWire {
+    fn from(event: &BulkEvent) -> Self {
+        BulkEventWire {
+            id: event.id.clone(),
+            revision: event.revision.clone(),
+            time: event.time,
+            subject: event.subject.clone(),
+            briefings: event.briefings,
+            signature: event.signature.clone(),
+        }
+    }
 }
 
 impl RunSummary {
@@ -76,6 +114,9 @@ impl RunSummary {
         self.words_deleted += comparison.summary.words_deleted;
         self.words_inserted += comparison.summary.words_inserted;
         self.ignored += comparison.summary.ignored;
+        self.chrome += comparison.summary.chrome;
+        self.links += comparison.summary.links;
+        self.ignore_cut += comparison.summary.ignore_cut;
     }
 
     /// Counts a finding raised outside a comparison (`parse-error`, `content-reverted`).
@@ -174,12 +215,18 @@ struct ComparisonWire<'a> {
     kind: &'static str,
     schema_version: u32,
     document: &'a str,
+    /// The briefing's title and URL (new side), so that readers need not parse files.
+    title: Option<&'a str>,
+    source_url: Option<&'a str>,
     old: SideWire<'a>,
     new: SideWire<'a>,
     metadata: Vec<MetaWire<'a>>,
     body: Vec<BodyWire<'a>>,
     summary: SummaryWire<'a>,
     findings: Vec<FindingWire<'a>>,
+    /// Ids of the bulk events the comparison is part of.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    bulk: &'a [String],
 }
 
 impl<'a> ComparisonWire<'a> {
@@ -189,12 +236,15 @@ impl<'a> ComparisonWire<'a> {
             kind: "comparison",
             schema_version: SCHEMA_VERSION,
             document: pair.document,
+            title: pair.view.title.as_deref(),
+            source_url: pair.view.source_url.as_deref(),
             old: SideWire::from(pair.old),
             new: SideWire::from(pair.new),
             metadata: comparison.metadata.iter().map(MetaWire::from).collect(),
             body: comparison.body.iter().map(BodyWire::from).collect(),
             summary: SummaryWire(&comparison.summary),
             findings: comparison.findings.iter().map(FindingWire::from).collect(),
+            bulk: pair.bulk,
         }
     }
 }
@@ -231,6 +281,8 @@ struct MetaWire<'a> {
     old_key: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shift_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
 }
 
 impl<'a> From<&'a MetaChange> for MetaWire<'a> {
@@ -243,6 +295,7 @@ impl<'a> From<&'a MetaChange> for MetaWire<'a> {
             cosmetic: change.cosmetic,
             old_key: change.old_key.as_deref(),
             shift_seconds: change.shift_seconds,
+            line: change.line,
         }
     }
 }
@@ -277,6 +330,32 @@ struct BodyWire<'a> {
     ops: Vec<OpWire<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     bailout: bool,
+    /// Links whose target changed: `{"text", "old", "new", "cosmetic"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<LinkWire<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_line: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct LinkWire<'a> {
+    text: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    cosmetic: bool,
+}
+
+impl<'a> From<&'a LinkChange> for LinkWire<'a> {
+    fn from(link: &'a LinkChange) -> Self {
+        LinkWire {
+            text: &link.text,
+            old: link.old.as_deref(),
+            new: link.new.as_deref(),
+            cosmetic: link.cosmetic,
+        }
+    }
 }
 
 impl<'a> From<&'a BodyChange> for BodyWire<'a> {
@@ -302,6 +381,9 @@ impl<'a> From<&'a BodyChange> for BodyWire<'a> {
                 })
                 .collect(),
             bailout: change.bailout,
+            links: change.links.iter().map(LinkWire::from).collect(),
+            old_line: change.old_line,
+            new_line: change.new_line,
         }
     }
 }
@@ -333,6 +415,12 @@ impl Serialize for SummaryWire<'_> {
             substantive: bool,
             bailout: bool,
             ignored: usize,
+            chrome: usize,
+            links: usize,
+            /// Only when an `ignore.text` rule was cut short, so that ordinary output
+            /// keeps its shape.
+            #[serde(skip_serializing_if = "is_zero")]
+            ignore_cut: usize,
         }
         let s = self.0;
         Wire {
@@ -349,6 +437,9 @@ impl Serialize for SummaryWire<'_> {
             substantive: s.substantive,
             bailout: s.bailout,
             ignored: s.ignored,
+            chrome: s.chrome,
+            links: s.links,
+            ignore_cut: s.ignore_cut,
         }
         .serialize(serializer)
     }
@@ -374,12 +465,18 @@ impl<'a> From<&'a Finding> for FindingWire<'a> {
     }
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::diff::{ChangeKind, OpKind, RuleId, Severity, WordOp};
     use crate::model::{BlockKind, Field, FrontMatter, Speaker, Timestamp};
+    use crate::report::View;
 
     fn briefing() -> Briefing {
         Briefing {
@@ -458,6 +555,9 @@ mod tests {
                     },
                 ],
                 bailout: false,
+                links: Vec::new(),
+                old_line: None,
+                new_line: None,
             }],
             findings: vec![Finding {
                 rule: RuleId::StealthEdit,
@@ -476,9 +576,9 @@ mod tests {
             path: "a.md",
             old: &side,
             new: &side,
-            old_briefing: &briefing,
-            new_briefing: &briefing,
             comparison: &comparison,
+            view: &View::of(&briefing, &briefing, &comparison, 1),
+            bulk: &[],
         };
         let mut out = Vec::new();
         write_comparison(&mut out, &pair).unwrap();

@@ -10,6 +10,21 @@ use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
 use crate::model::MetaValue;
 
 /// Writes one comparison as a Markdown section.
+/// Writes a finding about a whole history (`flapping`).
+pub fn write_history_finding(
+    out: &mut impl Write,
+    document: &str,
+    finding: &crate::diff::Finding,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "#### `{}`\n\n- ⚠️ warning `{}`: {}\n",
+        escape(document),
+        finding.rule.as_str(),
+        escape(&finding.message)
+    )
+}
+
 pub fn write_comparison(
     out: &mut impl Write,
     pair: &Pair<'_>,
@@ -56,10 +71,12 @@ pub fn write_comparison(
         writeln!(out)?;
     }
 
-    let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) =
-        comparison.body.iter().partition(|change| change.cosmetic);
+    let (cosmetic, substantive): (Vec<&BodyChange>, Vec<&BodyChange>) = comparison
+        .body
+        .iter()
+        .partition(|change| change.is_cosmetic_only());
     for change in substantive {
-        write_body_change(out, pair, change)?;
+        write_body_change(out, change)?;
     }
     if !cosmetic.is_empty() && !ignore_cosmetic {
         writeln!(
@@ -69,7 +86,7 @@ pub fn write_comparison(
             if cosmetic.len() == 1 { "" } else { "s" }
         )?;
         for change in cosmetic {
-            write_body_change(out, pair, change)?;
+            write_body_change(out, change)?;
         }
         writeln!(out, "</details>\n")?;
     }
@@ -97,20 +114,8 @@ pub fn write_comparison(
     writeln!(out, "_{}_\n", escape(&digest(comparison)))
 }
 
-fn write_body_change(out: &mut impl Write, pair: &Pair<'_>, change: &BodyChange) -> io::Result<()> {
-    let line = change
-        .new
-        .first()
-        .and_then(|&index| pair.new_briefing.blocks.get(index))
-        .map(|block| format!("line {}", block.line))
-        .or_else(|| {
-            change
-                .old
-                .first()
-                .and_then(|&index| pair.old_briefing.blocks.get(index))
-                .map(|block| format!("old line {}", block.line))
-        })
-        .unwrap_or_default();
+fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()> {
+    let line = super::terminal::locate(change);
     let mut heading = format!(
         "**{line} · {} {}**",
         change.block.as_str(),
@@ -161,7 +166,25 @@ fn write_body_change(out: &mut impl Write, pair: &Pair<'_>, change: &BodyChange)
         ));
         index = end;
     }
-    writeln!(out, "> {}\n", quote.trim_end())
+    writeln!(out, "> {}\n", quote.trim_end())?;
+    for link in change.changed_links() {
+        let target = |target: &Option<String>| {
+            target
+                .as_deref()
+                .map_or_else(|| "no link".to_string(), |t| format!("`{}`", code(t)))
+        };
+        writeln!(
+            out,
+            "- link “{}”: {} → {}",
+            escape(&link.text),
+            target(&link.old),
+            target(&link.new)
+        )?;
+    }
+    if change.changed_links().next().is_some() {
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// One changed stretch, each side with the spaces it really has (as the terminal report
@@ -209,7 +232,7 @@ pub(super) fn code(text: &str) -> String {
 
 /// Escapes what Markdown or a table cell would otherwise interpret, and shows control
 /// characters ([`visible`]).
-pub(super) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for ch in visible(text).chars() {
         if matches!(

@@ -28,7 +28,11 @@ pub use style::{Role, Styles};
 pub use visible::{Visible, visible};
 
 use crate::diff::Comparison;
-use crate::model::Briefing;
+use crate::model::{Block, Briefing};
+
+/// The widest layout the reports draw: 1,000 columns. A wider `COLUMNS` is drawn at this
+/// width (Rust's formatter refuses paddings past 65,535, and no terminal is that wide).
+pub const MAX_WIDTH: usize = 1_000;
 
 /// One side of a comparison as the reports name it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,7 +56,62 @@ pub struct Pair<'a> {
     pub path: &'a str,
     pub old: &'a Side,
     pub new: &'a Side,
-    pub old_briefing: &'a Briefing,
-    pub new_briefing: &'a Briefing,
     pub comparison: &'a Comparison,
+    /// What reports show besides the changes: title, URL, a few unchanged blocks.
+    pub view: &'a View,
+    /// Ids of the bulk events this comparison is part of (see `analysis/bulk.rs`).
+    pub bulk: &'a [String],
+}
+
+/// What reports may show of two revisions besides their changes, taken from the new one
+/// when the comparison is made, so that the briefings need not be kept: its title and
+/// `source_url`, and the unchanged blocks just before each change (the context lines).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    /// The new revision's title (the old one's when the new side is absent).
+    pub title: Option<String>,
+    /// The new revision's `source_url` (or `permalink`), as written.
+    pub source_url: Option<String>,
+    /// New-side blocks by index, sorted: up to `context` before each change.
+    context: Vec<(usize, Block)>,
+}
+
+impl View {
+    /// The view of `comparison` between `old` and `new`, keeping `context` unchanged
+    /// blocks before each change.
+    pub fn of(old: &Briefing, new: &Briefing, comparison: &Comparison, context: usize) -> View {
+        let text = |key: &str| {
+            [new, old].into_iter().find_map(|briefing| {
+                briefing
+                    .front_matter
+                    .get(key)
+                    .map(|value| value.display_text().to_string())
+                    .filter(|value| !value.is_empty())
+            })
+        };
+        let mut wanted = std::collections::BTreeSet::new();
+        if context > 0 {
+            for change in &comparison.body {
+                if let Some(&first) = change.new.first() {
+                    wanted.extend(first.saturating_sub(context)..first);
+                }
+            }
+        }
+        View {
+            title: text("title"),
+            source_url: text("source_url").or_else(|| text("permalink")),
+            context: wanted
+                .into_iter()
+                .filter_map(|index| new.blocks.get(index).map(|block| (index, block.clone())))
+                .collect(),
+        }
+    }
+
+    /// The new revision's block at `index`, when the view kept it.
+    pub fn block(&self, index: usize) -> Option<&Block> {
+        self.context
+            .binary_search_by_key(&index, |(at, _)| *at)
+            .ok()
+            .map(|at| &self.context[at].1)
+    }
 }

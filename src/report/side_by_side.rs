@@ -64,7 +64,7 @@ pub(super) fn write_columns(
             paint(out, span)?;
             used += span.text.width();
         }
-        write!(out, "{:pad$}", "", pad = left_width.saturating_sub(used))?;
+        pad(out, left_width.saturating_sub(used))?;
         write!(out, "{}", styles.paint(Role::Dim, GUTTER.trim_end()))?;
         if let Some(line) = right.get(row) {
             write!(out, " ")?;
@@ -77,8 +77,22 @@ pub(super) fn write_columns(
     Ok(())
 }
 
-/// Left and right column widths for a terminal `width` columns wide.
+/// `count` spaces, written without a formatter width (which panics past 65,535).
+fn pad(out: &mut impl Write, count: usize) -> io::Result<()> {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let chunk = left.min(SPACES.len());
+        out.write_all(&SPACES.as_bytes()[..chunk])?;
+        left -= chunk;
+    }
+    Ok(())
+}
+
+/// Left and right column widths for a terminal `width` columns wide (at most
+/// [`super::MAX_WIDTH`]).
 fn column_widths(width: usize) -> (usize, usize) {
+    let width = width.min(super::MAX_WIDTH);
     let inner = width.saturating_sub(TEXT_INDENT + GUTTER.width());
     let left = (inner / 2).max(MIN_COLUMN);
     let right = inner.saturating_sub(left).max(MIN_COLUMN);
@@ -204,6 +218,9 @@ mod tests {
             words_inserted: 1,
             ops,
             bailout: false,
+            links: Vec::new(),
+            old_line: None,
+            new_line: None,
         }
     }
 
@@ -354,5 +371,9 @@ mod tests {
     fn narrow_terminals_keep_a_minimum_column() {
         assert_eq!(column_widths(160), (76, 77));
         assert_eq!(column_widths(10), (MIN_COLUMN, MIN_COLUMN));
+        assert_eq!(
+            column_widths(usize::MAX),
+            column_widths(super::super::MAX_WIDTH)
+        );
     }
 }

@@ -15,8 +15,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::excerpt::elide;
 use super::{Pair, Role, Side, Styles, Visible, digest, format_shift, visible};
-use crate::diff::{BodyChange, ChangeKind, MetaChange, MetaChangeKind, OpKind, Severity};
-use crate::model::{Block, Briefing};
+use crate::diff::{BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity};
+use crate::model::Block;
 
 /// How the terminal report looks.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +90,7 @@ pub fn write_comparison(
     let body: Vec<&BodyChange> = comparison
         .body
         .iter()
-        .filter(|change| !(options.ignore_cosmetic && change.cosmetic))
+        .filter(|change| !(options.ignore_cosmetic && change.is_cosmetic_only()))
         .collect();
     if !body.is_empty() {
         writeln!(out, "{}", styles.paint(Role::Heading, "body"))?;
@@ -102,29 +102,14 @@ pub fn write_comparison(
         let mut shown_context = BTreeSet::new();
         for change in body {
             write_context_before(out, pair, options, change, &changed_new, &mut shown_context)?;
-            write_body_change(out, pair, options, change)?;
+            write_body_change(out, options, change)?;
         }
     }
 
     if !comparison.findings.is_empty() {
         writeln!(out, "{}", styles.paint(Role::Heading, "findings"))?;
         for finding in &comparison.findings {
-            let role = match finding.severity {
-                Severity::Error => Role::Error,
-                _ => Role::Warning,
-            };
-            let at = finding
-                .line
-                .map(|line| format!("line {line}  "))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {:<8} {}  {}{}",
-                styles.paint(role, finding.severity.as_str()),
-                styles.paint(Role::Heading, finding.rule.as_str()),
-                styles.paint(Role::Meta, at),
-                Visible(&finding.message)
-            )?;
+            write_finding(out, styles, finding)?;
         }
     }
     writeln!(
@@ -134,6 +119,44 @@ pub fn write_comparison(
         Visible(digest(comparison))
     )?;
     Ok(())
+}
+
+/// Writes a finding about a whole history (`flapping`): the document, the revision it
+/// was seen at, the finding.
+pub fn write_history_finding(
+    out: &mut impl Write,
+    document: &str,
+    history: &crate::walk::HistoryFinding,
+    styles: &Styles,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {}",
+        styles.paint(Role::Heading, "──"),
+        styles.paint(Role::Document, document)
+    )?;
+    write_side(out, styles, "at", &history.side, &history.path)?;
+    writeln!(out, "{}", styles.paint(Role::Heading, "findings"))?;
+    write_finding(out, styles, &history.finding)
+}
+
+fn write_finding(out: &mut impl Write, styles: &Styles, finding: &Finding) -> io::Result<()> {
+    let role = match finding.severity {
+        Severity::Error => Role::Error,
+        _ => Role::Warning,
+    };
+    let at = finding
+        .line
+        .map(|line| format!("line {line}  "))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  {:<8} {}  {}{}",
+        styles.paint(role, finding.severity.as_str()),
+        styles.paint(Role::Heading, finding.rule.as_str()),
+        styles.paint(Role::Meta, at),
+        Visible(&finding.message)
+    )
 }
 
 /// `old 2022-06-14T20-00` — the revision alone when its path is the one in the heading,
@@ -241,7 +264,7 @@ fn write_context_before(
         if changed.contains(&index) || !shown.insert(index) {
             continue;
         }
-        if let Some(block) = pair.new_briefing.blocks.get(index) {
+        if let Some(block) = pair.view.block(index) {
             let line = format!(
                 "  · line {}  {}",
                 block.line,
@@ -276,7 +299,6 @@ fn one_line(block: &Block, width: usize) -> String {
 
 fn write_body_change(
     out: &mut impl Write,
-    pair: &Pair<'_>,
     options: &TerminalOptions,
     change: &BodyChange,
 ) -> io::Result<()> {
@@ -286,7 +308,7 @@ fn write_body_change(
         ChangeKind::Deleted => ("-", Role::Deleted),
         _ => ("~", Role::Heading),
     };
-    let line = locate(change, pair.old_briefing, pair.new_briefing);
+    let line = locate(change);
     let mut heading = format!(
         "{} {} {}",
         marker,
@@ -322,10 +344,21 @@ fn write_body_change(
             change.words_inserted, change.words_deleted
         ));
     }
+    let links = change.changed_links().count();
+    if links > 0 {
+        notes.push(format!(
+            "{links} link{} retargeted",
+            if links == 1 { "" } else { "s" }
+        ));
+    }
     if change.bailout {
         notes.push("too large to diff word by word".to_string());
     }
-    let heading_role = if change.cosmetic { Role::Dim } else { role };
+    let heading_role = if change.is_cosmetic_only() {
+        Role::Dim
+    } else {
+        role
+    };
     write!(
         out,
         "  {}  {}",
@@ -341,7 +374,8 @@ fn write_body_change(
     }
     writeln!(out)?;
     if options.layout == Layout::SideBySide {
-        return super::side_by_side::write_columns(out, options, change);
+        super::side_by_side::write_columns(out, options, change)?;
+        return write_links(out, options, change);
     }
 
     let speaker = change
@@ -373,17 +407,46 @@ fn write_body_change(
         }
         writeln!(out)?;
     }
+    write_links(out, options, change)
+}
+
+/// One line per link whose target changed: its text, the old and the new target.
+fn write_links(
+    out: &mut impl Write,
+    options: &TerminalOptions,
+    change: &BodyChange,
+) -> io::Result<()> {
+    let styles = &options.styles;
+    for link in &change.links {
+        if link.cosmetic && options.ignore_cosmetic {
+            continue;
+        }
+        let target = |target: &Option<String>| target.clone().unwrap_or_else(|| "no link".into());
+        let text = format!(
+            "link “{}”: {} → {}{}",
+            link.text,
+            target(&link.old),
+            target(&link.new),
+            if link.cosmetic { "  (alias)" } else { "" }
+        );
+        let role = if link.cosmetic { Role::Dim } else { Role::Meta };
+        writeln!(
+            out,
+            "{:indent$}{}",
+            "",
+            styles.paint(role, Visible(text)),
+            indent = TEXT_INDENT
+        )?;
+    }
     Ok(())
 }
 
 /// `line 12` in the new revision, or `old line 12` for a block that only the old one has.
-fn locate(change: &BodyChange, old: &Briefing, new: &Briefing) -> String {
-    if let Some(block) = change.new.first().and_then(|&index| new.blocks.get(index)) {
-        format!("line {}", block.line)
-    } else if let Some(block) = change.old.first().and_then(|&index| old.blocks.get(index)) {
-        format!("old line {}", block.line)
-    } else {
-        "line ?".to_string()
+pub(super) fn locate(change: &BodyChange) -> String {
+    match (change.new_line, change.old_line) {
+        (Some(line), _) => format!("line {line}"),
+        (None, Some(line)) => format!("old line {line}"),
+        (None, None) => "line ?".to_string(),
     }
 }
 
@@ -508,7 +571,27 @@ pub(super) fn shared_trailing_whitespace<'a>(a: &'a str, b: &str) -> &'a str {
 
 /// Changed words, with `git diff --word-diff` brackets when there is no colour to tell
 /// them apart. Whitespace around the words stays outside the brackets.
+///
+/// A change made of whitespace alone (a doubled space, an NBSP for a space) would print
+/// as empty brackets, or as nothing in colour: its characters are named instead, `␣`
+/// for a space and `<U+00A0>` for the others, so that every marked change shows.
 pub(super) fn marked(role: Role, text: &str, colored: bool, open: &str, close: &str) -> Span {
+    if !text.is_empty() && text.chars().all(char::is_whitespace) {
+        let named: String = text
+            .chars()
+            .map(|ch| match ch {
+                ' ' => "\u{2423}".to_string(),
+                ch if ch.is_control() => super::visible(ch.encode_utf8(&mut [0; 4])).into_owned(),
+                ch => format!("<U+{:04X}>", u32::from(ch)),
+            })
+            .collect();
+        let shown = if colored {
+            named
+        } else {
+            format!("{open}{named}{close}")
+        };
+        return Span::new(Some(role), shown);
+    }
     if colored {
         return Span::new(Some(role), text.to_string());
     }
@@ -622,5 +705,14 @@ mod tests {
     fn plain_markers_stay_outside_whitespace() {
         let span = marked(Role::Deleted, "three ", false, "[-", "-]");
         assert_eq!(span.text, "[-three-] ");
+        // Whitespace alone is named, never empty brackets.
+        assert_eq!(
+            marked(Role::Deleted, " ", false, "[-", "-]").text,
+            "[-\u{2423}-]"
+        );
+        assert_eq!(
+            marked(Role::Inserted, "\u{a0}\n", true, "{+", "+}").text,
+            "<U+00A0>\u{240a}"
+        );
     }
 }

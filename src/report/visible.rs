@@ -7,8 +7,9 @@
 //!
 //! Control characters (C0, DEL, C1, tab and newline included: no piece of content is
 //! meant to break a report's lines) are shown as Unicode control pictures (`␛` for ESC,
-//! `␍` for CR) or as `<U+009B>`; bidirectional controls and invisible format characters
-//! as `<U+202E>`. Everything else passes through unchanged, and text without such
+//! `␍` for CR) or as `<U+009B>`; bidirectional controls and every other character a
+//! reader cannot see (Unicode's format characters, separators and default-ignorable code
+//! points, `parse/invisible.rs`) as `<U+202E>`. Everything else passes through unchanged, and text without such
 //! characters is not copied.
 
 use std::borrow::Cow;
@@ -65,22 +66,14 @@ fn picture(code: u32) -> char {
     char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-/// Control characters, bidirectional controls (marks, embeddings, overrides, isolates)
-/// and the invisible format characters an edit could hide behind (zero-width space,
-/// word joiner, BOM). Zero-width joiners stay: emoji and some scripts need them.
+/// Control characters, and every character a reader cannot see (`parse::is_invisible`):
+/// bidirectional controls (marks, embeddings, overrides, isolates), format characters
+/// (zero-width space, soft hyphen, word joiner, BOM, tag characters, invisible math
+/// operators), line and paragraph separators, and the other default-ignorable code
+/// points. Zero-width joiners and variation selectors stay: emoji and some scripts need
+/// them.
 fn needs_escape(ch: char) -> bool {
-    ch.is_control()
-        || matches!(
-            ch,
-            '\u{061c}'
-                | '\u{200b}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{feff}'
-        )
+    ch.is_control() || crate::parse::is_invisible(ch)
 }
 
 #[cfg(test)]
@@ -107,8 +100,15 @@ mod tests {
         assert_eq!(visible("x\u{9b}2J"), "x<U+009B>2J");
         assert_eq!(visible("abc\u{202e}fed"), "abc<U+202E>fed");
         assert_eq!(visible("a\u{200b}b\u{feff}"), "a<U+200B>b<U+FEFF>");
-        // A zero-width joiner inside an emoji sequence stays.
+        // A zero-width joiner inside an emoji sequence stays, and so does the variation
+        // selector of an emoji shown in colour.
         assert_eq!(visible("👩\u{200d}💻"), "👩\u{200d}💻");
+        assert_eq!(visible("\u{2764}\u{fe0f}"), "\u{2764}\u{fe0f}");
+        // Beyond a fixed list: the whole of Cf, Zl, Zp and the default-ignorables.
+        assert_eq!(
+            visible("a\u{ad}b\u{2028}c\u{e0041}\u{3164}"),
+            "a<U+00AD>b<U+2028>c<U+E0041><U+3164>"
+        );
     }
 
     #[test]

@@ -395,7 +395,10 @@ fn parser_warnings_in_a_walk_are_shown_with_their_location() {
     let root = tempfile::tempdir().unwrap();
     for (snapshot, text) in [
         ("2022-06-14", "MODERATOR:  Hello.\n"),
-        ("2022-06-15", "MODERATOR:  Hello, everyone.\n"),
+        (
+            "2022-06-15",
+            "---\ntitle: Call\n---\n\nMODERATOR:  Hello, everyone.\n",
+        ),
     ] {
         let dir = root.path().join(snapshot).join("press-briefings");
         std::fs::create_dir_all(&dir).unwrap();
@@ -405,10 +408,12 @@ fn parser_warnings_in_a_walk_are_shown_with_their_location() {
     // A worked-around oddity is reported, not counted as a skipped revision.
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
-    for snapshot in ["2022-06-14", "2022-06-15"] {
-        let expected = format!("warning: {snapshot}:press-briefings/call.md:1: no front matter");
-        assert!(stderr.contains(&expected), "{stderr}");
-    }
+    let expected = "warning: 2022-06-14:press-briefings/call.md:1: no front matter";
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(
+        !stderr.contains("2022-06-15:press-briefings/call.md:1"),
+        "{stderr}"
+    );
     assert!(stdout_of(&output).contains("1 turn edited"));
 }
 
@@ -437,7 +442,11 @@ fn identical_files_print_nothing_as_git_diff_does() {
             .unwrap();
         assert_eq!(output.status.code(), Some(0), "{extra:?}");
         assert_eq!(stdout_of(&output), "", "{extra:?}");
-        assert_eq!(stderr_of(&output), "");
+        let stderr = stderr_of(&output);
+        assert!(
+            !stderr.contains("warning") && !stderr.contains("error"),
+            "{stderr}"
+        );
     }
     // JSON keeps its one object.
     let json = briefdiff()
@@ -539,4 +548,57 @@ fn the_readme_installs_completions_and_the_man_page_for_every_shell() {
         }
     }
     assert!(readme.contains("briefdiff man > ~/.local/share/man/man1/briefdiff.1"));
+}
+
+#[test]
+fn files_without_front_matter_are_not_briefings_unless_the_config_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    for (snapshot, readme, briefing) in [
+        ("2022-06-14", "# The archive\n", "MODERATOR:  Hello."),
+        (
+            "2022-06-15",
+            "# The archive, updated\n",
+            "MODERATOR:  Hello, all.",
+        ),
+    ] {
+        let dir = root.path().join(snapshot);
+        std::fs::create_dir_all(dir.join("press-briefings")).unwrap();
+        std::fs::write(dir.join("README.md"), readme).unwrap();
+        std::fs::write(
+            dir.join("press-briefings/call.md"),
+            format!("---\ntitle: Call\n---\n\n{briefing}\n"),
+        )
+        .unwrap();
+    }
+    let output = briefdiff()
+        .args(["audit", "--format", "json"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr
+            .contains("note: README.md: no front matter in any revision, not a briefing: skipped"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let stdout = stdout_of(&output);
+    assert!(!stdout.contains("\"document\":\"README.md\""), "{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["not_briefings"], 1);
+    assert_eq!(summary["documents"], 1);
+
+    // A config that names the briefings checks exactly those, front matter or not.
+    let config = root.path().join("only-readme.yaml");
+    std::fs::write(&config, "paths:\n  include: [README.md]\n").unwrap();
+    let output = briefdiff()
+        .args(["audit", "--format", "json", "--config"])
+        .arg(&config)
+        .arg(root.path())
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&output);
+    assert!(stdout.contains("\"document\":\"README.md\""), "{stdout}");
+    assert!(!stdout.contains("call.md"), "{stdout}");
 }

@@ -413,7 +413,7 @@ fn breadcrumbs_ignored_by_config_are_counted() {
 }
 
 #[test]
-fn host_move_is_cosmetic_with_the_alias_and_substantive_without() {
+fn host_move_is_cosmetic_with_the_alias_and_a_link_change_without() {
     let comparison = case("host-move");
     assert!(comparison.metadata.iter().all(|c| c.cosmetic));
     assert!(!comparison.summary.substantive);
@@ -426,5 +426,14 @@ fn host_move_is_cosmetic_with_the_alias_and_substantive_without() {
         &DiffOptions::default(),
     );
     assert!(plain.metadata.iter().any(|c| !c.cosmetic));
-    assert!(plain.summary.substantive);
+    // Without the alias the link in the body is retargeted: a link change, still not a
+    // word, and not a substantive edit of the text.
+    assert!(!plain.summary.substantive);
+    assert_eq!(plain.summary.links, 1);
+    assert_eq!(
+        (plain.summary.words_deleted, plain.summary.words_inserted),
+        (0, 0)
+    );
+    assert!(rules(&plain).contains(&RuleId::LinkChanged));
+    assert!(!rules(&plain).contains(&RuleId::StealthEdit));
 }

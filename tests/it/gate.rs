@@ -163,10 +163,7 @@ fn audit_and_log_walk_every_revision_and_write_nothing() {
     let log = stdout_of(&log);
     assert_eq!(log.lines().count(), 3, "{log}");
     // Newest first, as git log: the re-wrap, the oldest change, is last.
-    assert!(
-        log.lines().last().unwrap().ends_with("1 cosmetic change"),
-        "{log}"
-    );
+    assert!(log.lines().last().unwrap().ends_with("  cosmetic"), "{log}");
 
     let history = briefdiff()
         .args(["history", PATH])
@@ -389,6 +386,10 @@ fn real_archive_audit_compares_every_modification() {
             summary = Some(value);
             continue;
         }
+        // A history that keeps returning to earlier bodies has one finding of its own.
+        if value["type"] == "finding" && value["rule"] == "flapping" {
+            continue;
+        }
         assert_eq!(value["type"], "comparison", "{line}");
         let revision = value["new"]["revision"].as_str().unwrap().to_string();
         let path = value["document"].as_str().unwrap().to_string();
@@ -410,10 +411,11 @@ fn real_archive_audit_compares_every_modification() {
 /// Two snapshots of `substantive` briefings with an edited answer and `cosmetic` ones
 /// only re-wrapped.
 fn busy_snapshots(root: &std::path::Path, substantive: usize, cosmetic: usize) {
-    let answer = |word: &str| {
+    // Each edit its own, so that no bulk event explains them together.
+    let answer = |word: &str, n: usize| {
         format!(
-            "{ANSWER} The {word} budget covers the roads, the bridges and the levees along the \
-             river, and the states will apply for it in the spring."
+            "{ANSWER} The {word}{n} budget covers the roads, the bridges and the levees along \
+             the river, and the states will apply for it in the spring."
         )
     };
     for (snapshot, word, width) in [("2023-01-10", "first", 72), ("2023-01-11", "second", 50)] {
@@ -421,9 +423,9 @@ fn busy_snapshots(root: &std::path::Path, substantive: usize, cosmetic: usize) {
             let path = root.join(snapshot).join(format!("b{n:03}.md"));
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             let text = if n < substantive {
-                briefing("2023-01-10 15:10:00-05:00", &answer(word), 72)
+                briefing("2023-01-10 15:10:00-05:00", &answer(word, n), 72)
             } else {
-                briefing("2023-01-10 15:10:00-05:00", &answer("first"), width)
+                briefing("2023-01-10 15:10:00-05:00", &answer("first", n), width)
             };
             std::fs::write(path, text).unwrap();
         }
@@ -473,7 +475,7 @@ fn a_markdown_comment_fits_github_and_says_what_it_left_out() {
     assert!(two.contains("_Left out: 298 briefings with substantive changes (at most 2"));
     assert!(two.contains("<details><summary>40 briefings with cosmetic changes only"));
     assert_eq!(two.matches("\n- `b3").count(), 40, "{two}");
-    assert!(two.contains("- `b339.md`: 1 cosmetic change\n"), "{two}");
+    assert!(two.contains("- `b339.md`: cosmetic\n"), "{two}");
     let quiet = run(&["--max-entries", "2", "--ignore-cosmetic"]);
     assert!(!quiet.contains("cosmetic changes only</summary>"));
     assert!(!quiet.contains("- `b3"));

@@ -19,6 +19,7 @@ mod gate;
 mod gitint;
 mod habits;
 mod hostile;
+mod hostile_archives;
 mod parse;
 mod report;
 mod revisions;

@@ -9,7 +9,7 @@ use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::model::Origin;
 use briefdiff::parse::parse_briefing;
 use briefdiff::report::terminal::{self, Layout, TerminalOptions};
-use briefdiff::report::{Pair, Side, Styles, github, markdown, outline};
+use briefdiff::report::{Pair, Side, Styles, View, github, markdown, outline};
 
 use crate::support::{assert_shows_no_controls, briefdiff, stderr_of, stdout_of};
 
@@ -85,14 +85,15 @@ fn no_report_obeys_control_characters_from_the_documents() {
     };
     let (old_side, new_side) = (side("old.md"), side("new.md"));
     let document = format!("doc{HOSTILE}.md");
+    let view = View::of(&old, &new, &comparison, 1);
     let pair = Pair {
         document: &document,
         path: &document,
         old: &old_side,
         new: &new_side,
-        old_briefing: &old,
-        new_briefing: &new,
         comparison: &comparison,
+        view: &view,
+        bulk: &[],
     };
     let text = |write: &dyn Fn(&mut Vec<u8>)| {
         let mut out = Vec::new();

@@ -210,35 +210,42 @@ fn a_pager_that_quits_early_ends_the_run_quietly() {
 fn warnings_wait_until_the_pager_has_closed() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("snapshots");
-    for snapshot in ["2022-06-14", "2022-06-15"] {
+    for (snapshot, answer) in [("2022-06-14", "Hello."), ("2022-06-15", "Hello, all.")] {
         let folder = archive.join(snapshot);
         fs::create_dir_all(&folder).unwrap();
-        // No front matter: a located warning for each revision.
-        fs::write(folder.join("README.md"), "An archive.\n").unwrap();
+        fs::write(
+            folder.join("call.md"),
+            format!("---\ntitle: Call\n---\n\nMODERATOR:  {answer}\n"),
+        )
+        .unwrap();
+        // No front matter in any revision: a note that it is not a briefing.
+        fs::write(folder.join("README.md"), format!("An archive. {answer}\n")).unwrap();
     }
-    fs::write(
-        archive.join("2022-06-15/README.md"),
-        "An archive of briefings.\n",
-    )
-    .unwrap();
     // A pager that shows its input on the terminal, as less would.
     let pager = dir.path().join("show");
     fs::write(&pager, "#!/bin/sh\nexec cat\n").unwrap();
     make_executable(&pager);
     let Some((code, screen)) = on_terminal(
         "warnings_wait_until_the_pager_has_closed",
-        &["audit", archive.to_str().unwrap(), "--color", "never"],
+        // More jobs than help: a warning while the pager runs.
+        &[
+            "audit",
+            archive.to_str().unwrap(),
+            "--color",
+            "never",
+            "--jobs",
+            "999",
+        ],
         &[("PAGER", pager.to_str().unwrap())],
     ) else {
         return;
     };
     assert_eq!(code, 0, "{screen}");
     let report = screen.find("audited 1 briefing").expect(&screen);
-    let warning = screen.find("warning: ").expect(&screen);
-    assert!(
-        report < warning,
-        "a warning was drawn over the pager: {screen}"
-    );
+    for said in ["warning: --jobs 999", "note: README.md"] {
+        let at = screen.find(said).expect(&screen);
+        assert!(report < at, "{said} was drawn over the pager: {screen}");
+    }
 }
 
 /// What a terminal shows after `bytes`: carriage returns go back to the line's start

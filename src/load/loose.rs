@@ -1,0 +1,162 @@
+//! git's loose objects, read and checked before libgit2 sees them.
+//!
+//! A loose object is one zlib stream holding `<kind> <size>\0<content>` in
+//! `objects/ab/cdef…`. One cut off in the middle of its stream (a crash or a full disk
+//! while git wrote it) makes libgit2's loose-object reader spin forever: it waits for
+//! output that a finished input can never give (`git` says "corrupt loose object" at
+//! once). So every loose object the scan or a read is about to hand to libgit2 is first
+//! inflated here, by miniz_oxide with a bound on its size, and a stream that is cut,
+//! damaged, or says a size it does not hold is refused with the reason. A blob that
+//! inflates cleanly is returned from here and never read by libgit2 at all.
+//!
+//! This file knows only the loose format, not git2.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Objects larger than this are refused without being inflated whole: 64 MiB. A blob is
+/// bounded by the parser's limit first; real trees and commits are a few hundred
+/// kilobytes at most.
+pub(crate) const MAX_LOOSE_OBJECT_BYTES: usize = 64 * 1024 * 1024;
+
+/// A loose object that inflated cleanly.
+#[derive(Debug)]
+pub(crate) struct LooseObject {
+    /// `blob`, `tree`, `commit` or `tag`.
+    pub kind: String,
+    /// The size its header declares.
+    pub size: usize,
+    /// The content, when it was asked for and is within the limit.
+    pub content: Option<Vec<u8>>,
+}
+
+/// Where the loose object `id` (40 hex digits) lives under `objects`.
+pub(crate) fn loose_path(objects: &Path, id: &str) -> Option<PathBuf> {
+    (id.len() > 2 && id.is_ascii()).then(|| objects.join(&id[..2]).join(&id[2..]))
+}
+
+/// Reads and checks the loose object at `path`: `Ok(None)` when there is no such file
+/// (the object is packed, or missing), an error naming the damage when it does not
+/// inflate to exactly what its header says. Objects whose header declares more than
+/// `limit` bytes are not inflated past the header; their content is `None`, as it is
+/// when `keep` is false.
+pub(crate) fn read_loose(
+    path: &Path,
+    limit: usize,
+    keep: bool,
+) -> Result<Option<LooseObject>, String> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("loose object cannot be read: {error}")),
+    };
+    // Deflate never grows data by more than a few bytes per 16 KiB block, so a stream
+    // of a `limit`-byte object is well under twice that; read no more.
+    let cap = limit
+        .min(MAX_LOOSE_OBJECT_BYTES)
+        .saturating_mul(2)
+        .saturating_add(1024);
+    let mut compressed = Vec::new();
+    file.take(cap as u64)
+        .read_to_end(&mut compressed)
+        .map_err(|error| format!("loose object cannot be read: {error}"))?;
+
+    // The header first, from the stream's first bytes: a huge object is refused by its
+    // declared size before it is inflated.
+    let head = match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&compressed, 64) {
+        Ok(all) => all,
+        Err(error) => error.output,
+    };
+    let (kind, size, header_len) = parse_header(&head)?;
+    if size > limit.min(MAX_LOOSE_OBJECT_BYTES) {
+        return Ok(Some(LooseObject {
+            kind,
+            size,
+            content: None,
+        }));
+    }
+    let inflated =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&compressed, header_len + size)
+            .map_err(|error| {
+                use miniz_oxide::inflate::TINFLStatus;
+                match error.status {
+                    TINFLStatus::HasMoreOutput => {
+                        "corrupt loose object: longer than its header says".to_string()
+                    }
+                    TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                        "corrupt loose object: its zlib stream is cut off (truncated file)"
+                            .to_string()
+                    }
+                    _ => format!("corrupt loose object: {error}"),
+                }
+            })?;
+    if inflated.len() != header_len + size {
+        return Err(format!(
+            "corrupt loose object: holds {} bytes where its header says {size}",
+            inflated.len() - header_len
+        ));
+    }
+    Ok(Some(LooseObject {
+        kind,
+        size,
+        content: keep.then(|| inflated[header_len..].to_vec()),
+    }))
+}
+
+/// `<kind> <size>\0` → kind, size, header length.
+fn parse_header(head: &[u8]) -> Result<(String, usize, usize), String> {
+    let bad = || "corrupt loose object: no valid header (not a zlib stream git wrote)".to_string();
+    let nul = head.iter().position(|&byte| byte == 0).ok_or_else(bad)?;
+    let header = std::str::from_utf8(&head[..nul]).map_err(|_| bad())?;
+    let (kind, size) = header.split_once(' ').ok_or_else(bad)?;
+    if !matches!(kind, "blob" | "tree" | "commit" | "tag") {
+        return Err(bad());
+    }
+    let size = size.parse::<usize>().map_err(|_| bad())?;
+    Ok((kind.to_string(), size, nul + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn loose(dir: &Path, content: &[u8]) -> PathBuf {
+        let mut raw = format!("blob {}\0", content.len()).into_bytes();
+        raw.extend_from_slice(content);
+        let path = dir.join("object");
+        std::fs::write(&path, miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6)).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_whole_object_reads_and_a_cut_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let content: Vec<u8> = (0..20_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        let path = loose(dir.path(), &content);
+        let object = read_loose(&path, 1 << 20, true).unwrap().unwrap();
+        assert_eq!(object.kind, "blob");
+        assert_eq!(object.content.unwrap(), content);
+
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let error = read_loose(&path, 1 << 20, true).unwrap_err();
+        assert!(error.contains("cut off"), "{error}");
+
+        std::fs::write(&path, b"not zlib at all").unwrap();
+        assert!(read_loose(&path, 1 << 20, true).is_err());
+        assert!(
+            read_loose(&dir.path().join("none"), 1, true)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_object_over_the_limit_is_not_inflated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = loose(dir.path(), &[b'a'; 5000]);
+        let object = read_loose(&path, 100, true).unwrap().unwrap();
+        assert_eq!((object.size, object.content), (5000, None));
+    }
+}
