@@ -237,11 +237,6 @@ fn meta_atoms(change: &MetaChange, config: &Config, emit: &mut dyn FnMut(Atom, P
             Some(seconds) if seconds != 0 => emit(Atom::Shift { key, seconds }, Place::Key),
             _ => emit(Atom::Cosmetic { key }, Place::Cosmetic(COSMETIC_OTHER)),
         },
-        (Some(old), Some(new)) if change.cosmetic => {
-            let classes = cosmetic_classes(old.display_text(), new.display_text());
-            emit(Atom::Cosmetic { key }, Place::Cosmetic(classes));
-        }
-        _ if change.cosmetic => emit(Atom::Cosmetic { key }, Place::Cosmetic(COSMETIC_OTHER)),
         (old, new) => {
             let text = |value: &Option<MetaValue>| {
                 value
@@ -249,16 +244,35 @@ fn meta_atoms(change: &MetaChange, config: &Config, emit: &mut dyn FnMut(Atom, P
                     .map(|value| value.display_text().to_string())
                     .unwrap_or_default()
             };
-            let ops = text_ops(&text(old), &text(new), config);
-            replaced_runs(&ops, &mut |old, new, _| {
-                emit(
-                    Atom::Replace {
-                        old: Clip::new(old),
-                        new: Clip::new(new),
-                    },
-                    Place::Value(key.clone()),
-                );
+            let (old, new) = (text(old), text(new));
+            // Each replaced stretch is the change, cosmetic or not (a host swapped for
+            // its alias is still that host); a stretch of only spacing or invisible
+            // characters is the key's cosmetic change, whatever the title around it.
+            let ops = text_ops(&old, &new, config);
+            let mut cosmetic = 0u8;
+            replaced_runs(&ops, &mut |old, new, is_cosmetic| {
+                let classes = cosmetic_classes(old, new);
+                let layout = COSMETIC_SPACING | COSMETIC_NBSP | COSMETIC_INVISIBLE;
+                if is_cosmetic && classes & !layout == 0 {
+                    cosmetic |= classes;
+                } else {
+                    emit(
+                        Atom::Replace {
+                            old: Clip::new(old),
+                            new: Clip::new(new),
+                        },
+                        Place::Value(key.clone()),
+                    );
+                }
             });
+            if cosmetic != 0 || (ops.is_empty() && change.cosmetic) {
+                let classes = if cosmetic == 0 {
+                    COSMETIC_OTHER
+                } else {
+                    cosmetic
+                };
+                emit(Atom::Cosmetic { key }, Place::Cosmetic(classes));
+            }
         }
     }
 }
@@ -564,19 +578,25 @@ fn describe(tally: &AtomTally) -> String {
     };
     match &tally.atom {
         Atom::Replace { old, new } => {
-            let (main, rest) = match places.split_first() {
-                Some((main, rest)) => (main.0.clone(), rest),
-                None => (Place::Text, &[][..]),
-            };
-            let quoted = !matches!(main, Place::Key | Place::Value(_) | Place::Link);
+            // Places seen in most of the comparisons are named together, the rest after.
+            let top = places.first().map_or(0, |(_, count)| *count);
+            let (main, rest): (Vec<_>, Vec<_>) =
+                places.iter().partition(|(_, count)| 2 * count >= top);
+            let quoted = !main
+                .iter()
+                .all(|(place, _)| matches!(place, Place::Key | Place::Value(_) | Place::Link));
             let (old, new) = if quoted {
                 (old.show(), new.show())
             } else {
                 (old.shown.clone(), new.shown.clone())
             };
-            let mut out = match &main {
-                Place::Key => format!("front matter key {old} → {new}"),
-                place => format!("{}: {old} → {new}", name(place)),
+            let mut names: Vec<String> = main.iter().map(|(place, _)| name(place)).collect();
+            names.sort();
+            let mut out = match names.as_slice() {
+                [only] if only == "front matter key" => format!("front matter key {old} → {new}"),
+                [] => format!("text: {old} → {new}"),
+                [one] => format!("{one}: {old} → {new}"),
+                [rest @ .., last] => format!("{} and {last}: {old} → {new}", rest.join(", ")),
             };
             if !rest.is_empty() {
                 let also: Vec<String> = rest

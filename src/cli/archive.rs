@@ -618,17 +618,24 @@ fn write_events(
         Format::Text => {
             writeln!(out, "{}", styles.paint(Role::Heading, "bulk events"))?;
             for event in events {
-                let mut about = when_event(event);
+                // The id names the revision already.
+                let mut about = event.time.map(format_date).unwrap_or_default();
                 if let Some(subject) = &event.subject {
-                    about.push_str("  ");
+                    if !about.is_empty() {
+                        about.push_str("  ");
+                    }
                     about.push_str(subject);
                 }
-                writeln!(
-                    out,
-                    "  {}  {}",
-                    styles.paint(Role::Heading, &event.id),
-                    styles.paint(Role::Meta, Visible(about))
-                )?;
+                if about.is_empty() {
+                    writeln!(out, "  {}", styles.paint(Role::Heading, &event.id))?;
+                } else {
+                    writeln!(
+                        out,
+                        "  {}  {}",
+                        styles.paint(Role::Heading, &event.id),
+                        styles.paint(Role::Meta, Visible(about))
+                    )?;
+                }
                 writeln!(out, "      {}", Visible(&event.signature))?;
             }
             writeln!(out)?;

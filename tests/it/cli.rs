@@ -310,10 +310,18 @@ fn audit_json_is_identical_for_any_jobs() {
         .collect();
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
+    let comparisons = lines.iter().filter(|line| line["type"] == "comparison");
     assert_eq!(
         summary["comparisons"].as_u64().unwrap() as usize,
-        lines.len() - 1
+        comparisons.count()
     );
+    // The bulk event's members are all there, each with the event's id.
+    let members = lines
+        .iter()
+        .filter(|line| line["bulk"][0] == "2022-06-16T00-00:1")
+        .count();
+    assert_eq!(members, 3);
+    assert_eq!(summary["bulk_events"][0]["briefings"], 3);
 }
 
 #[test]
@@ -322,18 +330,35 @@ fn log_prints_one_line_per_change() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stdout = stdout_of(&output);
     let lines: Vec<&str> = stdout.lines().collect();
-    // The briefing changes three times, the call once: four comparisons.
-    assert_eq!(lines.len(), 4, "{stdout}");
-    assert!(
-        lines
-            .iter()
-            .any(|line| line.contains("Q→SENIOR ADMINISTRATION OFFICIAL")),
+    // The briefing changes three times, the call twice (once only in its site chrome),
+    // the readout three times and then flaps; the three posts the archive moved to
+    // another host are one bulk event, one line.
+    assert_eq!(lines.len(), 10, "{stdout}");
+    let count = |needle: &str| lines.iter().filter(|line| line.contains(needle)).count();
+    assert_eq!(count("Q→SENIOR ADMINISTRATION OFFICIAL"), 1, "{stdout}");
+    assert_eq!(count("modified_time +1 d"), 1, "{stdout}");
+    assert_eq!(count("1 site chrome block left out"), 1, "{stdout}");
+    assert_eq!(count("readout-of-the-presidents-call"), 4, "{stdout}");
+    assert_eq!(
+        count("flapping: body flips between 2 states 3 times"),
+        1,
         "{stdout}"
     );
+    assert_eq!(
+        count("bridge"),
+        0,
+        "members of the bulk event are not listed: {stdout}"
+    );
+    // Newest first, as git log: the bulk event's line with its snapshot.
     assert!(
-        lines.iter().any(|line| line.contains("modified_time +1 d")),
+        lines[4].ends_with(
+            "bulk event 2022-06-16T00-00:1  links and source_url: www.whitehouse.gov → \
+             bidenwhitehouse.archives.gov in 3 briefings"
+        ),
         "{stdout}"
     );
+    assert!(lines[0].starts_with("2022-06-17T10-00  "), "{stdout}");
+    assert!(lines[9].starts_with("2022-06-15T11-00  "), "{stdout}");
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn briefdiff_pager_wins_over_pager_and_a_users_less_is_kept() {
     };
     assert_eq!(code, 0, "{screen}");
     let input = read(dir.path().join("ours.input")).expect("BRIEFDIFF_PAGER was not run");
-    assert!(input.contains("audited 4 briefings"), "{input}");
+    assert!(input.contains("audited 8 briefings"), "{input}");
     assert_eq!(read(dir.path().join("ours.env")).unwrap(), "LESS=-i\n");
     assert!(read(dir.path().join("theirs.input")).is_none());
 }
@@ -164,7 +164,7 @@ fn paging_always_pages_even_a_pipe_and_an_empty_pager_means_none() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(output.stdout.is_empty());
     let input = read(dir.path().join("pager.input")).unwrap();
-    assert!(input.contains("audited 4 briefings"), "{input}");
+    assert!(input.contains("audited 8 briefings"), "{input}");
 
     let output = briefdiff()
         .args(["--paging", "always", "audit", &demo()])
@@ -172,7 +172,7 @@ fn paging_always_pages_even_a_pipe_and_an_empty_pager_means_none() {
         .env("BRIEFDIFF_PAGER", "")
         .output()
         .unwrap();
-    assert!(stdout_of(&output).contains("audited 4 briefings"));
+    assert!(stdout_of(&output).contains("audited 8 briefings"));
 }
 
 /// Two transcripts that differ in every one of `turns` turns: a report of many screens.
