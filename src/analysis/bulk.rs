@@ -100,8 +100,9 @@ struct Clip {
 /// Characters of a replaced text kept in an atom (and shown in a signature).
 const CLIP_CHARS: usize = 60;
 
-/// Visible tokens that name an added or removed block.
-const BLOCK_START_TOKENS: usize = 8;
+/// Visible words that name an added or removed block: enough for a breadcrumb trail's
+/// `1. Home 2. News 3. Articles`, before the post's own title begins.
+const BLOCK_START_WORDS: usize = 6;
 
 impl Clip {
     fn new(text: &str) -> Clip {
@@ -308,7 +309,7 @@ fn body_atoms(change: &BodyChange, emit: &mut dyn FnMut(Atom, Place)) {
                     added,
                     kind: change.block,
                     speaker,
-                    start: visible_start(&text, BLOCK_START_TOKENS),
+                    start: visible_start(&text, BLOCK_START_WORDS),
                 },
                 Place::Text,
             );
@@ -324,7 +325,7 @@ fn body_atoms(change: &BodyChange, emit: &mut dyn FnMut(Atom, Place)) {
         ChangeKind::Moved => emit(
             Atom::Moved {
                 kind: change.block,
-                start: visible_start(&text_of(OpKind::Insert), BLOCK_START_TOKENS),
+                start: visible_start(&text_of(OpKind::Insert), BLOCK_START_WORDS),
             },
             Place::Text,
         ),
@@ -441,7 +442,7 @@ impl Tally {
 
     /// The revision's events: frequent atoms grouped by how often they occur together.
     /// Returns the events and, for each of them, its atom ids.
-    fn events(&self, revision: &str, min: usize) -> Vec<(BulkEvent, Vec<u32>)> {
+    fn events(&self, revision: &str, min: usize) -> Vec<Decision> {
         let frequent: Vec<u32> = (0..self.atoms.len())
             .filter(|&id| self.atoms[id].count >= min)
             .filter_map(|id| u32::try_from(id).ok())
@@ -507,6 +508,19 @@ impl Tally {
             .into_iter()
             .enumerate()
             .map(|(n, (briefings, what, ids))| {
+                // The body changes an event explains are collateral when they are in a
+                // minority of its briefings (a `sed` of a key that also hit two bodies):
+                // those comparisons still deserve to be read one by one.
+                let in_text = ids
+                    .iter()
+                    .map(|&id| {
+                        let places = &self.atoms[id as usize].places;
+                        places.get(&Place::Text).copied().unwrap_or(0)
+                            + places.get(&Place::Link).copied().unwrap_or(0)
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let text_is_collateral = 2 * in_text < briefings;
                 let event = BulkEvent {
                     id: format!("{}:{}", short_revision(revision), n + 1),
                     revision: revision.to_string(),
@@ -519,7 +533,11 @@ impl Tally {
                         if briefings == 1 { "" } else { "s" }
                     ),
                 };
-                (event, ids)
+                Decision {
+                    event,
+                    ids,
+                    text_is_collateral,
+                }
             })
             .collect()
     }
@@ -695,7 +713,18 @@ pub struct Analysis {
 
 #[derive(Debug, Default)]
 struct Decided {
-    events: Vec<(BulkEvent, Vec<u32>)>,
+    events: Vec<Decision>,
+}
+
+/// One event of a decided revision.
+#[derive(Debug)]
+struct Decision {
+    event: BulkEvent,
+    /// Its atoms.
+    ids: Vec<u32>,
+    /// The body changes it explains are a side effect seen in a minority of its
+    /// briefings, not the event itself.
+    text_is_collateral: bool,
 }
 
 #[derive(Debug)]
@@ -819,7 +848,7 @@ impl Analysis {
         };
         let events = tally.events(name, self.config.bulk.min_briefings.max(1));
         self.events
-            .extend(events.iter().map(|(event, _)| event.clone()));
+            .extend(events.iter().map(|decision| decision.event.clone()));
         self.decided.insert(name.to_string(), Decided { events });
     }
 
@@ -856,15 +885,16 @@ impl Analysis {
             let Some(decided) = self.decided.get(&signed.revision) else {
                 continue;
             };
-            let events: Vec<&(BulkEvent, Vec<u32>)> = decided
+            let events: Vec<&Decision> = decided
                 .events
                 .iter()
-                .filter(|(_, ids)| signed.atoms.iter().any(|(id, _)| ids.contains(id)))
+                .filter(|decision| signed.atoms.iter().any(|(id, _)| decision.ids.contains(id)))
                 .collect();
             if events.is_empty() {
                 continue;
             }
-            let explained = |id: u32| events.iter().any(|(_, ids)| ids.contains(&id));
+            let explained = |id: u32| events.iter().any(|decision| decision.ids.contains(&id));
+            let collateral = events.iter().any(|decision| decision.text_is_collateral);
             let comparison = &mut compared.comparison;
             // A change is explained when each of its atoms belongs to an event.
             let covered = |change: ChangeRef| {
@@ -913,10 +943,10 @@ impl Analysis {
             if severity != crate::config::Severity::Off {
                 let names: Vec<String> = events
                     .iter()
-                    .map(|(event, _)| format!("{} ({})", event.id, event.signature))
+                    .map(|decision| format!("{} ({})", decision.event.id, decision.event.signature))
                     .collect();
                 let damaged = explained_body.iter().filter(|c| !c.cosmetic).count();
-                let text = if damaged > 0 {
+                let text = if damaged > 0 && collateral {
                     format!(
                         "; it changed the text too: {damaged} substantive body change{}",
                         if damaged == 1 { "" } else { "s" }
@@ -933,12 +963,15 @@ impl Analysis {
             }
             findings.sort_by_key(|finding| rule_order(finding.rule));
             comparison.findings = findings;
-            compared.bulk = events.iter().map(|(event, _)| event.id.clone()).collect();
-            // Shown on its own still when the event changed its text: the archive's
-            // text was damaged, and a reader should see where.
+            compared.bulk = events
+                .iter()
+                .map(|decision| decision.event.id.clone())
+                .collect();
+            // Shown on its own still when the event changed its text as a side effect:
+            // the archive's text was damaged, and a reader should see where.
             compared.explained = metadata.is_empty()
                 && body.is_empty()
-                && explained_body.iter().all(|change| change.cosmetic);
+                && (!collateral || explained_body.iter().all(|change| change.cosmetic));
         }
         report
     }

@@ -100,24 +100,33 @@ pub fn text_ops(old: &str, new: &str, config: &Config) -> Vec<WordOp> {
     words::diff_tokens(&tokens::tokenize(old), &tokens::tokenize(new), &classifier).ops
 }
 
-/// The visible start of a text: its first `count` tokens that a reader sees (words and
-/// punctuation; markup and link targets left out), each followed by one space.
-pub fn visible_start(text: &str, count: usize) -> String {
+/// The visible start of a text: what a reader sees up to its `words`-th word (markup and
+/// link targets left out, spacing as one space): `1. Home 2. News 3. Articles`.
+pub fn visible_start(text: &str, words: usize) -> String {
     let mut out = String::new();
-    for token in tokens::tokenize(text)
-        .iter()
-        .filter(|token| {
-            matches!(
-                token.kind,
-                tokens::TokenKind::Word | tokens::TokenKind::Punct | tokens::TokenKind::Url
-            )
-        })
-        .take(count)
-    {
-        out.push_str(token.core);
-        out.push(' ');
+    let mut seen = 0;
+    let mut space = false;
+    for token in tokens::tokenize(text) {
+        let shown = match token.kind {
+            tokens::TokenKind::Word | tokens::TokenKind::Punct => token.core,
+            tokens::TokenKind::Url => token.url().unwrap_or(token.core),
+            _ => "",
+        };
+        if !shown.is_empty() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(shown);
+            space = false;
+            if token.kind == tokens::TokenKind::Word {
+                seen += 1;
+                if seen == words {
+                    break;
+                }
+            }
+        }
+        space |= !token.trail.is_empty();
     }
-    out.truncate(out.trim_end().len());
     out
 }
 

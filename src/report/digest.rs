@@ -101,7 +101,7 @@ pub fn digest(comparison: &Comparison) -> String {
     let links = comparison.summary.links;
     if links > 0 {
         parts.push(format!(
-            "{links} link{} retargeted",
+            "{links} link{} changed",
             if links == 1 { "" } else { "s" }
         ));
     }

@@ -75,7 +75,7 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// A word that ends a sentence: `.`, `?`, `!` (closing quotes and brackets after it
-/// allowed), not a title such as `Mr.`.
+/// allowed), not a title such as `Mr.` nor initials such as `U.S.`.
 fn ends_sentence(word: &str) -> bool {
     let word = word
         .trim_end()
@@ -84,7 +84,8 @@ fn ends_sentence(word: &str) -> bool {
         return false;
     };
     let stem = stem.trim_start_matches(['"', '“', '‘', '(', '[']);
-    !ABBREVIATIONS.contains(&stem.to_ascii_lowercase().as_str())
+    // Initials (`U.S.`, `D.C.`, `e.g.`) mostly run on: `U.S. Government`.
+    !stem.contains('.') && !ABBREVIATIONS.contains(&stem.to_ascii_lowercase().as_str())
 }
 
 /// A word that ends a clause: `,`, `;`, `:`, or a dash.
@@ -136,6 +137,7 @@ mod tests {
     fn titles_do_not_end_sentences() {
         assert!(!ends_sentence("Mr. "));
         assert!(!ends_sentence("(Dr. "));
+        assert!(!ends_sentence("U.S. "));
         assert!(ends_sentence("week. "));
         assert!(ends_sentence("done?” "));
         assert!(ends_clause("said, "));

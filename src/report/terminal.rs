@@ -347,7 +347,7 @@ fn write_body_change(
     let links = change.changed_links().count();
     if links > 0 {
         notes.push(format!(
-            "{links} link{} retargeted",
+            "{links} link{} changed",
             if links == 1 { "" } else { "s" }
         ));
     }

@@ -437,3 +437,68 @@ fn host_move_is_cosmetic_with_the_alias_and_a_link_change_without() {
     assert!(rules(&plain).contains(&RuleId::LinkChanged));
     assert!(!rules(&plain).contains(&RuleId::StealthEdit));
 }
+
+#[test]
+fn a_retargeted_link_is_a_link_change_not_words() {
+    let comparison = case("link-retargeted");
+    let change = only_change(&comparison);
+    assert!(change.cosmetic, "{}", render(&comparison));
+    assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+    assert_eq!(change.links.len(), 1);
+    assert_eq!(change.links[0].text, "fact sheet");
+    assert!(
+        change.links[0]
+            .new
+            .as_deref()
+            .unwrap()
+            .ends_with("bridges-list.pdf")
+    );
+    assert!(!comparison.summary.substantive);
+    assert_eq!(comparison.summary.links, 1);
+    assert_eq!(rules(&comparison), [RuleId::LinkChanged]);
+}
+
+#[test]
+fn words_put_into_a_link_are_unchanged_words() {
+    let comparison = case("link-added");
+    let change = only_change(&comparison);
+    assert!(change.cosmetic, "{}", render(&comparison));
+    assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+    assert_eq!(change.links[0].old, None);
+    assert_eq!(rules(&comparison), [RuleId::LinkChanged]);
+}
+
+#[test]
+fn list_items_parted_by_comments_are_a_cosmetic_split() {
+    let comparison = case("list-recut-comments");
+    let kinds: Vec<(ChangeKind, bool)> = comparison
+        .body
+        .iter()
+        .map(|change| (change.kind, change.cosmetic))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChangeKind::Split, true),
+            (ChangeKind::Inserted, true),
+            (ChangeKind::Inserted, true)
+        ],
+        "{}",
+        render(&comparison)
+    );
+    assert_eq!(comparison.body[0].new.len(), 3);
+    assert!(!comparison.summary.substantive);
+    assert_eq!(comparison.summary.words_inserted, 0);
+    assert!(comparison.findings.is_empty());
+}
+
+#[test]
+fn a_paragraph_cut_into_forty_is_one_cosmetic_split() {
+    let comparison = case("paragraph-recut-forty");
+    let change = only_change(&comparison);
+    assert_eq!(change.kind, ChangeKind::Split);
+    assert_eq!((change.old.len(), change.new.len()), (1, 40));
+    assert!(change.cosmetic && !change.bailout);
+    assert_eq!((change.words_deleted, change.words_inserted), (0, 0));
+    assert!(comparison.findings.is_empty());
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::{
-    Repo, briefdiff, clone_real_archive, demo_archive, first_parent_changes, stderr_of, stdout_of,
+    Repo, briefdiff, demo_archive, first_parent_changes, real_archive_audit, stderr_of, stdout_of,
     tree_fingerprint,
 };
 
@@ -378,27 +378,20 @@ struct AuditSide {
 /// compare with).
 #[test]
 fn real_archive_audit_compares_every_modification() {
-    let Some((home, dir)) = clone_real_archive("real_archive_audit_compares_every_modification")
-    else {
+    let Some(real) = real_archive_audit("real_archive_audit_compares_every_modification") else {
         return;
     };
-    let expected: BTreeMap<(String, String), ()> = first_parent_changes(&dir, home.path())
+    let expected: BTreeMap<(String, String), ()> = first_parent_changes(&real.dir, &real.home)
         .into_iter()
         .filter(|change| change.status == "M")
         .map(|change| ((change.commit, change.path), ()))
         .collect();
 
-    // Without the built-in site profile: what is counted here is the walk's pairs, and
-    // the profile's site-chrome rules took two thirds of the time of a debug build.
-    let audit = briefdiff()
-        .args(["audit", "--format", "json", "--profile", "none"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(&audit));
+    let audit = &real.output;
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr_of(audit));
     let mut actual: BTreeMap<(String, String), ()> = BTreeMap::new();
     let mut summary = None;
-    for line in stdout_of(&audit).lines() {
+    for line in stdout_of(audit).lines() {
         // Only the fields read here: building a whole `Value` for 7,500 comparisons was
         // most of this test's time in a debug build.
         let value: AuditLine = serde_json::from_str(line).unwrap();

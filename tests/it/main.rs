@@ -15,6 +15,7 @@ mod archive;
 mod cli;
 mod corpus;
 mod diff;
+mod events;
 mod gate;
 mod gitint;
 mod habits;

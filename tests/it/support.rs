@@ -182,6 +182,44 @@ pub fn clone_real_archive(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     Some((home, dir))
 }
 
+/// The real archive cloned once for the whole test binary, and `audit --format json` of
+/// it run once: the tests that read the whole real history share one debug-build walk.
+pub struct RealAudit {
+    _home: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub home: PathBuf,
+    pub output: std::process::Output,
+}
+
+/// The shared [`RealAudit`], or `None` (with one SKIPPED line for `test`) when the shared
+/// data is absent.
+pub fn real_archive_audit(test: &str) -> Option<&'static RealAudit> {
+    static AUDIT: std::sync::OnceLock<Option<RealAudit>> = std::sync::OnceLock::new();
+    let audit = AUDIT.get_or_init(|| {
+        let (home, dir) = clone_real_archive(test)?;
+        let output = briefdiff()
+            .args(["audit", "--format", "json"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let home_path = home.path().to_path_buf();
+        Some(RealAudit {
+            _home: home,
+            dir,
+            home: home_path,
+            output,
+        })
+    });
+    match audit {
+        Some(audit) => Some(audit),
+        None => {
+            // The first caller printed its line; later ones say so too.
+            shared_data(test)?;
+            None
+        }
+    }
+}
+
 /// One `*.md` change as `git log --raw` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RawChange {

@@ -280,7 +280,8 @@ fn rendered(bytes: &str) -> Vec<String> {
 fn the_progress_line_tells_the_time_and_never_shares_a_line_with_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("snapshots");
-    // Enough briefings, each changed, for the report to pass stdout's buffer mid-walk.
+    // Enough briefings, each changed in its own way (no bulk event shown once), for the
+    // report to pass stdout's buffer mid-walk.
     for (snapshot, word) in [("2022-06-14", "yes"), ("2022-06-15", "no")] {
         for file in 0..60 {
             let path = archive.join(snapshot).join(format!("b{file:02}.md"));
@@ -288,7 +289,7 @@ fn the_progress_line_tells_the_time_and_never_shares_a_line_with_the_report() {
             let mut text = String::from("---\ntitle: Briefing\n---\n\n");
             for turn in 0..20 {
                 text.push_str(&format!(
-                    "MS. PSAKI:  Answer {turn} of {file} is {word}.\n\n"
+                    "MS. PSAKI:  Answer {turn} of {file} is {word}{file}.\n\n"
                 ));
             }
             fs::write(path, text).unwrap();
