@@ -194,6 +194,11 @@ impl TextRule {
     /// [`IGNORE_MAX_MATCHES`]. Borrowed when nothing matched.
     pub fn remove<'a>(&self, text: &'a str) -> (std::borrow::Cow<'a, str>, bool) {
         use regex_automata::Input;
+        // One search over the whole text (linear, with the regex's literal prefilter)
+        // answers for most blocks: nothing to remove.
+        if !self.regex.is_match(text) {
+            return (std::borrow::Cow::Borrowed(text), false);
+        }
         let floor = |mut at: usize| {
             while !text.is_char_boundary(at) {
                 at -= 1;

@@ -14,11 +14,12 @@
 //! `blocks` of each side.
 
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use super::align::{AlignItem, LinkKind, Side, align};
 use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
+use super::hash::FxHasher;
 use super::tokens::{Token, TokenKind, tokenize};
 use super::words::{WordDiff, count_words, diff_tokens};
 use crate::config::{Config, TextRule};
@@ -67,11 +68,39 @@ impl Prepared<'_> {
 /// Compares the bodies of two revisions.
 pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> BodyDiff {
     let classifier = Classifier::new(config);
+    // Most revision pairs change a block or two: the blocks the two sides share verbatim
+    // at the head and the tail are unchanged whatever the rules say, and need no rules,
+    // keys, features or alignment. The ignore and chrome rules run on what is between
+    // and count what they leave out there.
+    let same = |o: &Block, n: &Block| {
+        o.text == n.text && o.source == n.source && o.kind == n.kind && o.speaker == n.speaker
+    };
+    let head = old
+        .blocks
+        .iter()
+        .zip(&new.blocks)
+        .take_while(|(o, n)| same(o, n))
+        .count();
+    let tail = old.blocks[head..]
+        .iter()
+        .rev()
+        .zip(new.blocks[head..].iter().rev())
+        .take_while(|(o, n)| same(o, n))
+        .count();
     let mut left_out = LeftOut::default();
-    let old_all = prepare(&old.blocks, config, &mut left_out);
-    let new_all = prepare(&new.blocks, config, &mut left_out);
-    // Most revision pairs change a block or two: the common head and tail are
-    // unchanged by definition and need no keys, features or alignment.
+    let old_all = prepare(
+        &old.blocks,
+        head..old.blocks.len() - tail,
+        config,
+        &mut left_out,
+    );
+    let new_all = prepare(
+        &new.blocks,
+        head..new.blocks.len() - tail,
+        config,
+        &mut left_out,
+    );
+    // A block the rules cut may leave more of the stretch unchanged.
     let prefix = old_all
         .iter()
         .zip(&new_all)
@@ -168,7 +197,8 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
     }
 }
 
-/// What the ignore and chrome rules left out, counted for the summary.
+/// What the ignore and chrome rules left out of the stretch the sides do not share
+/// verbatim, counted for the summary.
 #[derive(Debug, Default)]
 struct LeftOut {
     ignored: usize,
@@ -234,12 +264,22 @@ pub(crate) fn summarize_changes(changes: &[BodyChange]) -> Summary {
     summary
 }
 
-/// Applies the ignore rules, then the chrome rules, to one side.
-fn prepare<'a>(blocks: &'a [Block], config: &Config, left_out: &mut LeftOut) -> Vec<Prepared<'a>> {
-    let mut kept = Vec::with_capacity(blocks.len());
+/// Applies the ignore rules, then the chrome rules, to the blocks of one side in `range`.
+fn prepare<'a>(
+    blocks: &'a [Block],
+    range: std::ops::Range<usize>,
+    config: &Config,
+    left_out: &mut LeftOut,
+) -> Vec<Prepared<'a>> {
+    let mut kept = Vec::with_capacity(range.len());
     let any_paragraph_rule =
         !config.ignore.paragraphs.is_empty() || !config.chrome.paragraphs.is_empty();
-    for (index, block) in blocks.iter().enumerate() {
+    for (index, block) in blocks
+        .iter()
+        .enumerate()
+        .skip(range.start)
+        .take(range.len())
+    {
         if any_paragraph_rule {
             let joined = block.source.replace('\n', " ");
             if config
@@ -311,7 +351,7 @@ fn align_key(
     tokens: &[Token<'_>],
     classifier: &Classifier<'_>,
 ) -> AlignItem {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     prepared.block.kind.hash(&mut hasher);
     prepared.speaker_key().hash(&mut hasher);
     let speaker = hasher.finish();
@@ -329,7 +369,7 @@ fn align_key(
 /// visible, and the hashes of its folded keys (for re-cut detection).
 fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut AlignItem) {
     let hash_word = |word: &str| {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = FxHasher::default();
         if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
             word.hash(&mut hasher);
         } else {
@@ -348,7 +388,7 @@ fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut A
     item.features = words
         .windows(2)
         .map(|pair| {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             (pair[0], pair[1]).hash(&mut hasher);
             hasher.finish()
         })
@@ -363,7 +403,7 @@ fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut A
         .keys(tokens)
         .iter()
         .map(|key| {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             key.hash(&mut hasher);
             hasher.finish()
         })

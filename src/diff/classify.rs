@@ -12,7 +12,9 @@
 //! This file decides; it does not align or diff.
 
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash};
+use std::hash::Hash;
+
+use super::hash::FxHasher;
 
 use super::tokens::{Token, TokenKind, split_host, tokenize};
 use crate::config::Config;
@@ -81,7 +83,7 @@ impl<'c> Classifier<'c> {
     }
 
     /// Hashes the folded keys: equal for texts that differ only cosmetically.
-    pub(crate) fn fingerprint(&self, tokens: &[Token<'_>], hasher: &mut DefaultHasher) {
+    pub(crate) fn fingerprint(&self, tokens: &[Token<'_>], hasher: &mut FxHasher) {
         let mut keys = Vec::with_capacity(4);
         for token in tokens {
             keys.clear();

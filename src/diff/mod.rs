@@ -10,6 +10,7 @@ mod align;
 mod body;
 mod classify;
 mod comparison;
+pub(crate) mod hash;
 mod meta;
 mod rules;
 #[cfg(test)]

@@ -38,7 +38,7 @@ use git2::{
     PathspecFlags, Repository, RepositoryOpenFlags, Tree, TreeEntry,
 };
 
-use super::loose::{self, MAX_LOOSE_OBJECT_BYTES};
+use super::loose::{self, LooseObjects, MAX_LOOSE_OBJECT_BYTES};
 use super::{
     Archive, Change, History, LoadError, LoadWarning, Locator, RevisionRef, Scan, ScanOptions,
     path_name,
@@ -50,8 +50,8 @@ use crate::parse::MAX_FILE_BYTES;
 pub struct GitArchive {
     /// The git directory, for opening more handles.
     git_dir: PathBuf,
-    /// Its `objects` folder, where loose objects are checked before libgit2 reads them.
-    objects: PathBuf,
+    /// Its loose objects, checked before libgit2 reads them.
+    loose: LooseObjects,
     /// Handles for [`Archive::read`]: a `Repository` is `Send` but not `Sync`, so each
     /// reading thread borrows one and gives it back. The pool grows to the number of
     /// threads that read at once and no further.
@@ -71,7 +71,7 @@ impl GitArchive {
         let repo = open_repository(path)?;
         Ok(GitArchive {
             git_dir: repo.path().to_path_buf(),
-            objects: objects_dir(&repo),
+            loose: LooseObjects::list(&objects_dir(&repo)),
             pool: Mutex::new(vec![repo]),
         })
     }
@@ -199,8 +199,8 @@ fn objects_dir(repo: &Repository) -> PathBuf {
 /// Checks the loose object `id`, if it is loose, before libgit2 reads it: libgit2 spins
 /// forever on one whose zlib stream is cut off (`loose.rs`). A packed or absent object
 /// passes; libgit2 reports those itself.
-fn check_loose(objects: &Path, id: Oid) -> Result<(), String> {
-    let Some(path) = loose::loose_path(objects, &id.to_string()) else {
+fn check_loose(loose: &LooseObjects, id: Oid) -> Result<(), String> {
+    let Some(path) = loose.path_of(&id.to_string()) else {
         return Ok(());
     };
     loose::read_loose(&path, MAX_LOOSE_OBJECT_BYTES, false).map(|_| ())
@@ -342,7 +342,7 @@ fn open_repository(path: &Path) -> Result<Repository, LoadError> {
 
 impl Archive for GitArchive {
     fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError> {
-        self.with_repository(|repo| Scanner::new(repo, options)?.run())
+        self.with_repository(|repo| Scanner::new(repo, options, &self.loose)?.run())
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
@@ -355,7 +355,7 @@ impl Archive for GitArchive {
         };
         let oid = Oid::from_str(id).map_err(|error| read_error(error.message().to_string()))?;
         // A loose blob is read here, checked, and never handed to libgit2 (`loose.rs`).
-        if let Some(path) = loose::loose_path(&self.objects, id) {
+        if let Some(path) = self.loose.path_of(id) {
             match loose::read_loose(&path, MAX_FILE_BYTES, true) {
                 Ok(None) => {}
                 Ok(Some(object)) if object.kind != "blob" => {
@@ -418,8 +418,8 @@ struct Scanner<'repo> {
     /// Escaped paths already warned about: one warning a name, not one a commit.
     escaped_warned: HashSet<String>,
     trees: Trees<'repo>,
-    /// The repository's `objects` folder, for [`check_loose`].
-    objects: PathBuf,
+    /// The repository's loose objects, for [`check_loose`].
+    loose: &'repo LooseObjects,
     /// Commits read as roots: their first parent closes a cycle.
     cut_parents: HashSet<Oid>,
 }
@@ -443,7 +443,11 @@ struct Side {
 }
 
 impl<'repo> Scanner<'repo> {
-    fn new(repo: &'repo Repository, options: &'repo ScanOptions) -> Result<Self, LoadError> {
+    fn new(
+        repo: &'repo Repository,
+        options: &'repo ScanOptions,
+        loose: &'repo LooseObjects,
+    ) -> Result<Self, LoadError> {
         let pathspec = if options.pathspecs.is_empty() {
             None
         } else {
@@ -468,8 +472,8 @@ impl<'repo> Scanner<'repo> {
             deleted: HashMap::new(),
             warnings: Vec::new(),
             escaped_warned: HashSet::new(),
-            trees: Trees::new(repo),
-            objects: objects_dir(repo),
+            trees: Trees::new(repo, loose),
+            loose,
             cut_parents: HashSet::new(),
         })
     }
@@ -490,7 +494,7 @@ impl<'repo> Scanner<'repo> {
 
     /// Reads the commit `id`, checking it first if it is loose.
     fn find_commit(&self, id: Oid) -> Result<Commit<'repo>, String> {
-        check_loose(&self.objects, id)?;
+        check_loose(self.loose, id)?;
         self.repo
             .find_commit(id)
             .map_err(|error| error.message().to_string())
@@ -1009,7 +1013,7 @@ fn changes(
     // that revision reports it).
     let blobs_sound = deltas.iter().all(|delta| match delta {
         FileChange::Added(side) | FileChange::Deleted(side) => {
-            kind_class(side.mode) != 0 || check_loose(&trees.objects, side.id).is_ok()
+            kind_class(side.mode) != 0 || check_loose(trees.loose, side.id).is_ok()
         }
         _ => true,
     });
@@ -1057,17 +1061,17 @@ fn changes(
 /// files.) The archive has a few hundred folders, so this stays small.
 struct Trees<'repo> {
     repo: &'repo Repository,
-    /// The `objects` folder, for [`check_loose`].
-    objects: PathBuf,
+    /// The repository's loose objects, for [`check_loose`].
+    loose: &'repo LooseObjects,
     /// Folder path (`press-briefings/2022-06/`) → its latest version read.
     latest: HashMap<String, Tree<'repo>>,
 }
 
 impl<'repo> Trees<'repo> {
-    fn new(repo: &'repo Repository) -> Self {
+    fn new(repo: &'repo Repository, loose: &'repo LooseObjects) -> Self {
         Trees {
             repo,
-            objects: objects_dir(repo),
+            loose,
             latest: HashMap::new(),
         }
     }
@@ -1081,7 +1085,7 @@ impl<'repo> Trees<'repo> {
             // A handle on the same libgit2 object (a reference count, not a copy).
             return Ok(tree.clone());
         }
-        check_loose(&self.objects, id)?;
+        check_loose(self.loose, id)?;
         let tree = self
             .repo
             .find_tree(id)

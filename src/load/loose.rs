@@ -30,9 +30,62 @@ pub(crate) struct LooseObject {
     pub content: Option<Vec<u8>>,
 }
 
-/// Where the loose object `id` (40 hex digits) lives under `objects`.
-pub(crate) fn loose_path(objects: &Path, id: &str) -> Option<PathBuf> {
-    (id.len() > 2 && id.is_ascii()).then(|| objects.join(&id[..2]).join(&id[2..]))
+/// The loose objects of a repository, listed once when it is opened: a packed
+/// repository then costs no `open` per object read (3% of a whole-archive audit went to
+/// failed opens of objects that were packed).
+#[derive(Debug, Clone)]
+pub(crate) struct LooseObjects {
+    objects: PathBuf,
+    /// The ids found (40 hex digits); `None` when `objects` could not be listed, so that
+    /// every id is looked for.
+    listed: Option<std::collections::HashSet<String>>,
+}
+
+impl LooseObjects {
+    /// Lists the loose objects under `objects` (`objects/ab/cdef…`).
+    pub(crate) fn list(objects: &Path) -> LooseObjects {
+        let listed = (|| {
+            let mut ids = std::collections::HashSet::new();
+            for fan in std::fs::read_dir(objects).ok()? {
+                let fan = fan.ok()?;
+                let name = fan.file_name();
+                let Some(prefix) = name.to_str() else {
+                    continue;
+                };
+                if prefix.len() != 2 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    continue;
+                }
+                for entry in std::fs::read_dir(fan.path()).ok()? {
+                    let entry = entry.ok()?;
+                    if let Some(rest) = entry.file_name().to_str()
+                        && rest.len() == 38
+                        && rest.bytes().all(|b| b.is_ascii_hexdigit())
+                    {
+                        ids.insert(format!("{prefix}{rest}").to_ascii_lowercase());
+                    }
+                }
+            }
+            Some(ids)
+        })();
+        LooseObjects {
+            objects: objects.to_path_buf(),
+            listed,
+        }
+    }
+
+    /// Where the loose object `id` (40 hex digits) lives, when it is loose (or when the
+    /// folder could not be listed and it may be).
+    pub(crate) fn path_of(&self, id: &str) -> Option<PathBuf> {
+        if id.len() <= 2 || !id.is_ascii() {
+            return None;
+        }
+        if let Some(listed) = &self.listed
+            && !listed.contains(id)
+        {
+            return None;
+        }
+        Some(self.objects.join(&id[..2]).join(&id[2..]))
+    }
 }
 
 /// Reads and checks the loose object at `path`: `Ok(None)` when there is no such file
