@@ -912,8 +912,7 @@ fn a_quadratic_ignore_rule_is_bounded_and_reported() {
     let root = dir.path().join("snapshots");
     let paragraph = "a".repeat(200_000);
     // The long paragraph changes too: rules run on what the two sides do not share.
-    let with_paragraph =
-        |edit: &str| format!("{}\n{paragraph} {edit}\n", briefing("a", edit));
+    let with_paragraph = |edit: &str| format!("{}\n{paragraph} {edit}\n", briefing("a", edit));
     snapshots(
         &root,
         &[
