@@ -49,7 +49,7 @@
 //! let mut out = Vec::new();
 //! terminal::write_comparison(&mut out, &pair, &terminal::TerminalOptions::default()).unwrap();
 //! let text = String::from_utf8(out).unwrap();
-//! assert!(text.contains("$3 [-billion-] {+million+} in aid."));
+//! assert!(text.contains("$3 [-billion-]{+million+} in aid."));
 //! ```
 
 pub mod analysis;

@@ -6,7 +6,7 @@
 //! carry a `bulk-edit` finding instead of `stealth-edit`.
 //!
 //! **Signatures.** Every comparison of a revision that touches enough briefings to form
-//! an event is described by [`Atom`]s: its changes without the briefing they are in. A
+//! an event is described by `Atom`s: its changes without the briefing they are in. A
 //! replaced text is the atom `Replace(old → new)` wherever it happens — a key renamed,
 //! a host in a link target or in `source_url`, words in a body — so the key rename and
 //! the two bodies it damaged are one change. An added or removed block is its kind and

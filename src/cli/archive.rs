@@ -7,7 +7,9 @@
 use anyhow::Context;
 use briefdiff::analysis::Analysis;
 use briefdiff::diff::{DiffOptions, Finding, Severity};
-use briefdiff::load::{Change, FirstParent, GitArchive, History, url_identity};
+use briefdiff::load::{
+    Ancestry, Change, CommitInfo, FirstParent, GitArchive, History, LoadError, url_identity,
+};
 use briefdiff::model::short_revision;
 use briefdiff::report::json::{self, RunSummary};
 use briefdiff::report::{Role, Styles, Visible, digest, format_date, github, markdown, terminal};
@@ -18,22 +20,25 @@ use super::args::{
     AuditArgs, CheckArgs, Cli, FailOn, Format, HistoryArgs, LogArgs, LogFormat, ReportArgs,
     ViewArgs,
 };
-use super::diff::PairWriter;
+use super::diff::{PairWriter, comment};
+use super::hinted::Hinted;
 use super::progress::Progress;
-use super::source::{self, Identity, Opened};
+use super::source::{self, Identity, Located, Opened};
 use super::{Outcome, color, note, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let source = args.source.clone().unwrap_or_else(source::default_source);
+    let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
+    let located = Located::new(source.as_deref());
     let opened = source::open(
-        &source,
+        &located.source,
         &args.source_args,
         cli,
-        args.range.clone(),
-        args.paths.clone(),
+        range,
+        located.in_archive_all(&args.paths),
     )?;
     let styles = color::styles(cli.color);
     let format = args.format;
+    let mut lines = LogLines::default();
     let totals = walk_all(
         &opened,
         &args.source_args,
@@ -44,6 +49,8 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                 if !shown(entry, &args.view) {
                     continue;
                 }
+                let mut line = Vec::new();
+                let out = &mut line;
                 match (entry, format) {
                     (Entry::Compared(compared), LogFormat::Json) => {
                         json::write_comparison(out, &compared.pair(&report.document))?;
@@ -94,25 +101,85 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                         )?;
                     }
                 }
+                lines.push(entry, line);
             }
             Ok(())
         },
     )?;
-    match format {
-        LogFormat::Json => json::write_run_summary(out, &totals)?,
-        LogFormat::Text => {
-            for event in &totals.bulk_events {
-                writeln!(
-                    out,
-                    "{}  {}  {}",
-                    styles.paint(Role::Meta, when_event(event)),
-                    styles.paint(Role::Heading, format!("bulk event {}", event.id)),
-                    Visible(&event.signature)
-                )?;
-            }
+    if format == LogFormat::Text {
+        for event in &totals.bulk_events {
+            let line = format!(
+                "{}  {}  {}\n",
+                styles.paint(Role::Meta, when_event(event)),
+                styles.paint(Role::Heading, format!("bulk event {}", event.id)),
+                Visible(&event.signature)
+            );
+            lines.push_event(event, line.into_bytes());
         }
     }
+    lines.write(out, args.reverse)?;
+    if format == LogFormat::Json {
+        json::write_run_summary(out, &totals)?;
+    }
     Ok(walk_outcome(&totals))
+}
+
+/// `log`'s lines, held until the walk ends: the walk gives one briefing's revisions at
+/// a time, and `log` lists them as git does, newest first by the new revision's commit
+/// time (a snapshot's name), then by path. A line is a few hundred bytes.
+#[derive(Debug, Default)]
+struct LogLines {
+    lines: Vec<(LogKey, Vec<u8>)>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct LogKey {
+    time: Option<i64>,
+    revision: Option<String>,
+    path: String,
+    /// Walk order, the last tie-break.
+    seq: usize,
+}
+
+impl LogLines {
+    fn push(&mut self, entry: &Entry, line: Vec<u8>) {
+        let (side, path) = match entry {
+            Entry::Compared(compared) => (&compared.new, &compared.path),
+            Entry::Unreadable(unreadable) => (&unreadable.side, &unreadable.path),
+            Entry::History(finding) => (&finding.side, &finding.path),
+        };
+        let key = LogKey {
+            time: side.time,
+            revision: side.revision.clone(),
+            path: path.clone(),
+            seq: self.lines.len(),
+        };
+        self.lines.push((key, line));
+    }
+
+    /// A bulk event's line, placed with its revision.
+    fn push_event(&mut self, event: &json::BulkEventWire, line: Vec<u8>) {
+        let key = LogKey {
+            time: event.time,
+            revision: Some(event.revision.clone()),
+            path: String::new(),
+            seq: self.lines.len(),
+        };
+        self.lines.push((key, line));
+    }
+
+    /// Newest first, or oldest first with `reverse`; paths in order either way.
+    fn write(mut self, out: &mut impl Write, reverse: bool) -> std::io::Result<()> {
+        self.lines.sort_by(|(a, _), (b, _)| {
+            let when = (a.time, &a.revision).cmp(&(b.time, &b.revision));
+            let when = if reverse { when } else { when.reverse() };
+            when.then_with(|| (&a.path, a.seq).cmp(&(&b.path, b.seq)))
+        });
+        for (_, line) in &self.lines {
+            out.write_all(line)?;
+        }
+        Ok(())
+    }
 }
 
 /// A revision's date and short id, as `log` starts its lines; a snapshot's name is its
@@ -169,22 +236,30 @@ fn shown(entry: &Entry, view: &ViewArgs) -> bool {
 }
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let source = args.source.clone().unwrap_or_else(source::default_source);
+    let located = Located::new(args.source.as_deref());
+    let source = located.source.clone();
+    let document = match args.source_args.identity {
+        Identity::Path => located.in_archive(&args.document),
+        Identity::Url => args.document.clone(),
+    };
     // By path the scan can be narrowed to the one briefing; by URL every history must be
     // scanned to find those that share it.
     let pathspecs = match args.source_args.identity {
-        Identity::Path => vec![args.document.clone()],
+        Identity::Path => vec![document.clone()],
         Identity::Url => Vec::new(),
     };
     let mut opened = source::open(&source, &args.source_args, cli, None, pathspecs)?;
     let wanted = match args.source_args.identity {
-        Identity::Path => args.document.trim_start_matches("./").to_string(),
+        Identity::Path => document,
         Identity::Url => url_identity(&args.document),
     };
     opened
         .histories
         .retain(|history| history_matches(history, &wanted));
     if opened.histories.is_empty() {
+        if args.source_args.identity == Identity::Path && looks_like_url(&args.document) {
+            return Err(url_without_match_url(&args.document, &source).into());
+        }
         let mut message = format!("no briefing `{}` in {}", args.document, source.display());
         if args.source_args.identity == Identity::Path {
             let similar = source::similar_documents(&source, &args.source_args, &wanted, 5);
@@ -207,6 +282,26 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
     )
 }
 
+fn looks_like_url(document: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        document
+            .get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    })
+}
+
+/// A URL looked up as a path: say how to look it up as a URL.
+fn url_without_match_url(document: &str, source: &std::path::Path) -> Hinted {
+    Hinted::new(
+        format!(
+            "no briefing `{document}` in {}: without --match url, a briefing is named by its \
+             path in the archive",
+            source.display()
+        ),
+        "to find a briefing by its source_url or permalink, add --match url",
+    )
+}
+
 /// A history is the one asked for when its identity or any of its paths is.
 fn history_matches(history: &History, wanted: &str) -> bool {
     history.document == wanted
@@ -217,12 +312,14 @@ fn history_matches(history: &History, wanted: &str) -> bool {
 }
 
 pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
+    let located = Located::new(source.as_deref());
     let opened = source::open(
-        &args.source,
+        &located.source,
         &args.source_args,
         cli,
-        args.range.clone(),
-        args.paths.clone(),
+        range,
+        located.in_archive_all(&args.paths),
     )?;
     report_walk(
         cli,
@@ -235,14 +332,18 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
 }
 
 pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let opened = open_for_check(cli, args)?;
+    let located = Located::new(args.source.as_deref());
+    let (opened, touched) = open_for_check(cli, args, &located)?;
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let writer = PairWriter::new(cli, &args.report);
     let styles = color::styles(cli.color);
     let format = args.report.format;
+    let mut comment = comment(
+        &args.report,
+        "run the same briefdiff check with --format text",
+    );
     let mut failing = 0;
     let totals = walk_all(
         &opened,
@@ -293,11 +394,11 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
                             &finding.finding,
                         )?;
                     }
-                    (Entry::Compared(compared), Format::Markdown)
-                        if compared.comparison.summary.body_changed
-                            || !compared.comparison.metadata.is_empty() =>
-                    {
-                        writer.write(&compared.pair(&report.document), out)?;
+                    (Entry::Compared(compared), Format::Markdown) => {
+                        comment.add(&compared.pair(&report.document))?;
+                    }
+                    (Entry::Unreadable(unreadable), Format::Markdown) => {
+                        comment.add_problem(&unreadable.finding.message);
                     }
                     (_, Format::Github) => {
                         for finding in findings {
@@ -331,17 +432,173 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
             Ok(())
         },
     )?;
-    write_events(out, format, &styles, &opened.config, &totals.bulk_events)?;
+    write_events_into(out, &mut comment, format, &styles, &opened.config, &totals)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "checked")?,
-        Format::Markdown | Format::Github => {}
+        Format::Markdown => comment.write(out)?,
+        Format::Github => {}
     }
-    Ok(if failing > 0 {
-        Outcome::Differences
-    } else {
-        walk_outcome(&totals)
-    })
+    if failing > 0 {
+        return Ok(Outcome::Differences);
+    }
+    let outcome = walk_outcome(&totals);
+    if totals.comparisons == 0 && totals.errors == 0 {
+        warn(touched.nothing_to_compare());
+        // A walk that skipped something says so first (exit 2).
+        if outcome == Outcome::Success && !args.allow_empty {
+            return Ok(Outcome::NothingCompared);
+        }
+    }
+    Ok(outcome)
+}
+
+/// What `check` found between base and head before comparing: briefings changed, and
+/// how many of those were added in between (with nothing to be checked against).
+#[derive(Debug, Default)]
+struct Touched {
+    touched: usize,
+    added: usize,
+}
+
+impl Touched {
+    /// Counts the histories of a scan from base to head, then keeps those that have a
+    /// revision at the base to compare with.
+    fn keep_comparable(histories: &mut Vec<History>, at_base: impl Fn(&History) -> bool) -> Self {
+        let touched = histories.len();
+        histories.retain(at_base);
+        Touched {
+            touched,
+            added: touched - histories.len(),
+        }
+    }
+
+    /// Why a check compared nothing: `430 briefings touched, all added in the range`.
+    fn nothing_to_compare(&self) -> String {
+        match (self.touched, self.added) {
+            (0, _) => "no briefing changed between base and head: nothing to compare".into(),
+            (touched, added) if added == touched => format!(
+                "{touched} briefing{} touched, all added in the range: nothing to compare",
+                plural(touched)
+            ),
+            (touched, _) => format!(
+                "{touched} briefing{} touched, none could be compared",
+                plural(touched)
+            ),
+        }
+    }
+}
+
+/// Labels each history's first revision, the old side of a check, with the revision the
+/// user named as base: the scan found the content there under the commit (or snapshot)
+/// that last changed it.
+fn label_base(histories: &mut [History], revision: &str, time: Option<i64>, subject: Option<&str>) {
+    for history in histories {
+        if let Some(first) = history.revisions.first_mut() {
+            first.origin.revision = Some(revision.to_string());
+            first.time = time;
+            first.subject = subject.map(str::to_string);
+        }
+    }
+}
+
+/// The range `check` scans in git, as commit ids, and the base commit its old sides are
+/// labelled with; the range is `None` for a repository without commits, and the base is
+/// `None` at a root commit. A reversed or unrelated pair is an error that says so.
+fn git_check_range(
+    archive: &GitArchive,
+    source: &std::path::Path,
+    base: Option<&str>,
+    head: &str,
+) -> anyhow::Result<(Option<String>, Option<CommitInfo>)> {
+    match archive.first_parent(head) {
+        // No commits at all: the scan says so.
+        Ok(FirstParent::Unborn) => return Ok((None, None)),
+        // A `HEAD` that cannot be read says so; a name that resolves to nothing is
+        // named below.
+        Err(error @ LoadError::Open { .. }) => {
+            return Err(error).with_context(|| format!("cannot scan {}", source.display()));
+        }
+        Ok(_) | Err(_) => {}
+    }
+    let named = |flag: &str, revision: &str| {
+        archive
+            .commit(revision)
+            .with_context(|| format!("{flag} {revision} names no commit in {}", source.display()))
+    };
+    let head_commit = named("--head", head)?;
+    let (base_name, mut base_commit) = match base {
+        Some(base) => (base.to_string(), named("--base", base)?),
+        None => match archive.first_parent(&head_commit.id)? {
+            FirstParent::Commit(parent) => (format!("{head}~1"), archive.commit(&parent)?),
+            // The first commit of an archive: every briefing in it is new, so nothing
+            // has a revision to be checked against (the scan keeps no baseline).
+            FirstParent::Root | FirstParent::Unborn => {
+                warn(format!("{head} is a root commit: nothing to check against"));
+                return Ok((Some(head_commit.id), None));
+            }
+            // A depth-1 clone (CI's default checkout): the parent exists, only not here.
+            FirstParent::Shallow => {
+                warn(format!(
+                    "{head} is the boundary of a shallow clone: its parent was not fetched, so \
+                     there is nothing to check against; fetch one more commit (`git fetch \
+                     --deepen=1`, or `fetch-depth: 2` in actions/checkout), or pass --base"
+                ));
+                return Ok((Some(head_commit.id), None));
+            }
+        },
+    };
+    match archive.ancestry(&base_commit.id, &head_commit.id)? {
+        Ancestry::Same | Ancestry::Ancestor => {}
+        Ancestry::Descendant => {
+            return Err(Hinted::new(
+                format!(
+                    "--base {base_name} is a descendant of --head {head}: the range is reversed"
+                ),
+                "--base names the older revision and --head the newer one: swap them",
+            )
+            .into());
+        }
+        Ancestry::Unrelated => {
+            return Err(Hinted::new(
+                format!("--base {base_name} and --head {head} share no history"),
+                "name as --base a commit that --head descends from, such as the branch it \
+                 was made from",
+            )
+            .into());
+        }
+        Ancestry::Diverged { merge_base } => {
+            base_commit = archive.commit(&merge_base)?;
+            warn(format!(
+                "--base {base_name} is not an ancestor of --head {head}: comparing from their \
+                 merge base {}, as a pull request does",
+                short_revision(&base_commit.id)
+            ));
+        }
+    }
+    Ok((
+        Some(format!("{}..{}", base_commit.id, head_commit.id)),
+        Some(base_commit),
+    ))
+}
+
+/// The bulk events, each once: in Markdown into the comment, so that it stays one
+/// bounded comment; in the other formats straight out.
+fn write_events_into(
+    out: &mut impl Write,
+    comment: &mut briefdiff::report::comment::Comment,
+    format: Format,
+    styles: &Styles,
+    config: &briefdiff::config::Config,
+    totals: &RunSummary,
+) -> std::io::Result<()> {
+    if format != Format::Markdown {
+        return write_events(out, format, styles, config, &totals.bulk_events);
+    }
+    let mut section = Vec::new();
+    write_events(&mut section, format, styles, config, &totals.bulk_events)?;
+    comment.add_section(&String::from_utf8_lossy(&section));
+    Ok(())
 }
 
 /// Each bulk event once: a section of the text and Markdown reports, one annotation in
@@ -418,61 +675,40 @@ fn write_events(
 /// Opens the source for `check`: git compares `--base..--head`; snapshots compare the
 /// snapshot named by `--base` (default: the one before last) with `--head` (default:
 /// the last).
-fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
+fn open_for_check(
+    cli: &Cli,
+    args: &CheckArgs,
+    located: &Located,
+) -> anyhow::Result<(Opened, Touched)> {
+    let source = &located.source;
+    let paths = located.in_archive_all(&args.paths);
     let is_git = !args.source_args.snapshots
         && (args.source_args.git
-            || briefdiff::load::detect(&args.source) == Some(briefdiff::load::SourceKind::Git));
+            || briefdiff::load::detect(source) == Some(briefdiff::load::SourceKind::Git));
     if is_git {
-        let head = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
-        let base = match &args.base {
-            Some(base) => FirstParent::Commit(base.clone()),
-            None => GitArchive::open(&args.source)
-                .and_then(|archive| archive.first_parent(&head))
-                .with_context(|| format!("cannot scan {}", args.source.display()))?,
-        };
-        let range = match base {
-            FirstParent::Commit(base) => Some(format!("{base}..{head}")),
-            // The first commit of an archive: every briefing in it is new, so nothing
-            // has a revision to be checked against (the scan keeps no baseline).
-            FirstParent::Root => {
-                warn(format!("{head} is a root commit: nothing to check against"));
-                Some(head)
-            }
-            // A depth-1 clone (CI's default checkout): the parent exists, only not here.
-            FirstParent::Shallow => {
-                warn(format!(
-                    "{head} is the boundary of a shallow clone: its parent was not fetched, so \
-                     there is nothing to check against; fetch one more commit (`git fetch \
-                     --deepen=1`, or `fetch-depth: 2` in actions/checkout), or pass --base"
-                ));
-                Some(head)
-            }
-            // No commits at all: the scan says so.
-            FirstParent::Unborn => None,
-        };
-        let mut opened = source::open(
-            &args.source,
-            &args.source_args,
-            cli,
-            range,
-            args.paths.clone(),
-        )?;
+        let head = args.head.as_deref().unwrap_or("HEAD");
+        let archive = GitArchive::open(source)
+            .with_context(|| format!("cannot scan {}", source.display()))?;
+        let (range, base) = git_check_range(&archive, source, args.base.as_deref(), head)?;
+        let mut opened = source::open(source, &args.source_args, cli, range, paths)?;
         // A briefing added after the base has nothing to be checked against.
-        opened.histories.retain(|history| {
+        let touched = Touched::keep_comparable(&mut opened.histories, |history| {
             history
                 .revisions
                 .first()
                 .is_some_and(|first| first.change == Change::Baseline)
         });
-        return Ok(opened);
+        if let Some(base) = base {
+            label_base(
+                &mut opened.histories,
+                &base.id,
+                Some(base.time),
+                base.subject.as_deref(),
+            );
+        }
+        return Ok((opened, touched));
     }
-    let mut opened = source::open(
-        &args.source,
-        &args.source_args,
-        cli,
-        None,
-        args.paths.clone(),
-    )?;
+    let mut opened = source::open(source, &args.source_args, cli, None, paths)?;
     let mut names: Vec<&str> = opened
         .histories
         .iter()
@@ -499,10 +735,18 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
         .context("check needs two snapshots; this folder has one")?;
     for name in [&base, &head] {
         if !names.contains(&name.as_str()) {
-            anyhow::bail!("no snapshot named `{name}` in {}", args.source.display());
+            anyhow::bail!("no snapshot named `{name}` in {}", source.display());
         }
     }
-    // Keep, per briefing, its latest revision at or before each of the two snapshots.
+    if base >= head {
+        return Err(Hinted::new(
+            format!("--base {base} is not older than --head {head}: the range is reversed"),
+            "snapshots are ordered by name; --base names the older one: swap them",
+        )
+        .into());
+    }
+    // Keep, per briefing, its latest revision at or before each of the two snapshots;
+    // one that changed in between but has none at the base was added in between.
     for history in &mut opened.histories {
         let at = |name: &str| {
             history
@@ -517,13 +761,18 @@ fn open_for_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Opened> {
                     history.revisions[new].clone(),
                 ]
             }
+            (None, Some(new)) => vec![history.revisions[new].clone()],
             _ => Vec::new(),
         };
     }
     opened
         .histories
         .retain(|history| !history.revisions.is_empty());
-    Ok(opened)
+    let touched = Touched::keep_comparable(&mut opened.histories, |history| {
+        history.revisions.len() == 2
+    });
+    label_base(&mut opened.histories, &base, None, None);
+    Ok((opened, touched))
 }
 
 /// Full reports for every comparison (`audit`, `history`), grouped by briefing.
@@ -539,6 +788,7 @@ fn report_walk(
     let styles = color::styles(cli.color);
     let format = report_args.format;
     let context = report_args.context;
+    let mut comment = comment(report_args, "run the same command with --format text");
     let totals = walk_all(
         opened,
         source_args,
@@ -561,6 +811,8 @@ fn report_walk(
                             for finding in &compared.comparison.findings {
                                 github::write_annotation(out, &compared.path, finding)?;
                             }
+                        } else if format == Format::Markdown {
+                            comment.add(&pair)?;
                         } else {
                             writer.write(&pair, out)?;
                             if format == Format::Text {
@@ -578,7 +830,8 @@ fn report_walk(
                         Format::Github => {
                             github::write_annotation(out, &unreadable.path, &unreadable.finding)?;
                         }
-                        Format::Text | Format::Markdown => writeln!(
+                        Format::Markdown => comment.add_problem(&unreadable.finding.message),
+                        Format::Text => writeln!(
                             out,
                             "{} {}\n",
                             styles.paint(Role::Error, "parse-error:"),
@@ -606,22 +859,27 @@ fn report_walk(
                             )?;
                             writeln!(out)?;
                         }
-                        Format::Markdown => markdown::write_history_finding(
-                            out,
-                            &report.document,
-                            &finding.finding,
-                        )?,
+                        Format::Markdown => {
+                            let mut section = Vec::new();
+                            markdown::write_history_finding(
+                                &mut section,
+                                &report.document,
+                                &finding.finding,
+                            )?;
+                            comment.add_section(&String::from_utf8_lossy(&section));
+                        }
                     },
                 }
             }
             Ok(())
         },
     )?;
-    write_events(out, format, &styles, &opened.config, &totals.bulk_events)?;
+    write_events_into(out, &mut comment, format, &styles, &opened.config, &totals)?;
     match format {
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "audited")?,
-        Format::Markdown | Format::Github => {}
+        Format::Markdown => comment.write(out)?,
+        Format::Github => {}
     }
     Ok(walk_outcome(&totals))
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::pager::Paging;
 pub use super::source::SourceArgs;
 
 const EXAMPLES: &str = "\
@@ -45,6 +46,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME", default_value = "auto",
           value_parser = clap::builder::PossibleValuesParser::new(super::profile::choices()))]
     pub profile: String,
+
+    /// When to page the output through `less` (or $BRIEFDIFF_PAGER, then $PAGER): `auto`
+    /// pages `diff`, `log`, `history` and `audit` when stdout is a terminal
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Paging::Auto)]
+    pub paging: Paging,
+
+    /// Never page the output (`--paging never`)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,14 +64,22 @@ pub enum Command {
 Examples:
   briefdiff diff old.md new.md
   briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --format markdown
-  briefdiff diff old.md new.md --format json --exit-code")]
+  briefdiff diff snapshots/2022-06-14 snapshots/2022-06-15 --stat
+  briefdiff diff old.md new.md --format json --exit-code
+
+Identical files print nothing (but for the one JSON object) and exit 0, as with git
+diff; --stat prints one line per file.")]
     Diff(DiffArgs),
 
-    /// One line per changed briefing per revision
+    /// One line per changed briefing per revision, newest first
     #[command(after_help = "\
+Lines come newest first, as in git log (by the new revision's commit time or snapshot
+name, then by path); --reverse lists the oldest first.
+
 Examples:
-  briefdiff log                                 the archive in the current folder
+  briefdiff log                                 the archive around the current folder
   briefdiff log /path/to/archive v1.0..HEAD -- press-briefings/
+  briefdiff log --since '2 weeks ago' --reverse
   briefdiff log fixtures/demo-archive --format json")]
     Log(LogArgs),
 
@@ -82,6 +100,10 @@ Examples:
 
     /// CI gate: compare base and head, exit 1 on findings at or above --fail-on
     #[command(after_help = "\
+Exit status: 0 no finding at or above --fail-on; 1 findings; 2 an error, or a revision
+that could not be read; 3 nothing compared (no briefing changed between base and
+head, or every one that did was added in between; --allow-empty makes it 0).
+
 Examples:
   briefdiff check . --base origin/main --head HEAD --format github
   briefdiff check fixtures/demo-archive --fail-on warning
@@ -180,6 +202,11 @@ pub struct ReportArgs {
     /// Show changes inline, even on a wide terminal
     #[arg(long, overrides_with = "side_by_side")]
     pub no_side_by_side: bool,
+
+    /// Markdown: at most N briefings with substantive changes shown in full; the rest
+    /// are counted. The comment stays under GitHub's 65,536 characters either way
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_entries: usize,
 }
 
 /// Which comparisons an archive report shows; the summary still counts them all.
@@ -221,13 +248,20 @@ pub struct DiffArgs {
     /// Exit with 1 when the two differ substantively
     #[arg(long)]
     pub exit_code: bool,
+
+    /// One line per file: its path and a digest of its changes (`no change` for
+    /// identical files, which otherwise print nothing, as in `git diff`)
+    #[arg(long)]
+    pub stat: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// A git repository or a snapshots folder (default: the current folder)
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
     pub source: Option<PathBuf>,
-    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    /// git only: a revision range `A..B`, or one revision meaning all of its history;
+    /// given alone, inside a repository, it is the range (`briefdiff log HEAD~3..`)
     pub range: Option<String>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
@@ -242,6 +276,11 @@ pub struct LogArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub format: LogFormat,
+
+    /// Oldest first (the default is newest first, as in `git log`: by the new revision's
+    /// commit time or snapshot name, then by path)
+    #[arg(long)]
+    pub reverse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -254,9 +293,11 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The briefing: its path in the archive, or its URL with `--match url`
+    /// The briefing: its path (relative to the current folder inside the archive), or
+    /// its URL with `--match url`
     pub document: String,
-    /// A git repository or a snapshots folder (default: the current folder)
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
     pub source: Option<PathBuf>,
 
     #[command(flatten)]
@@ -271,9 +312,11 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A git repository or a snapshots folder
-    pub source: PathBuf,
-    /// git only: a revision range `A..B`, or one revision meaning all of its history
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
+    pub source: Option<PathBuf>,
+    /// git only: a revision range `A..B`, or one revision meaning all of its history;
+    /// given alone, inside a repository, it is the range (`briefdiff log HEAD~3..`)
     pub range: Option<String>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
@@ -291,8 +334,9 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A git repository or a snapshots folder
-    pub source: PathBuf,
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it)
+    pub source: Option<PathBuf>,
     /// Only these paths (git pathspecs; folder prefixes for snapshots)
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<String>,
@@ -310,6 +354,11 @@ pub struct CheckArgs {
     /// Exit 1 when a finding has this severity or a higher one
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Exit 0, not 3, when nothing could be compared (no briefing changed between base
+    /// and head, or every one that did was added in between)
+    #[arg(long)]
+    pub allow_empty: bool,
 
     #[command(flatten)]
     pub source_args: SourceArgs,

@@ -6,15 +6,26 @@ use std::path::{Path, PathBuf};
 use briefdiff::config::Config;
 use briefdiff::diff::{DiffOptions, compare};
 use briefdiff::load::{Archive, ScanOptions, open_pair};
+use briefdiff::report::comment::{Comment, CommentOptions, GITHUB_COMMENT_LIMIT};
 use briefdiff::report::terminal::Layout;
-use briefdiff::report::{Pair, Side, Styles, View, github, json, markdown, side_by_side, terminal};
+use briefdiff::report::{
+    Pair, Role, Side, Styles, View, Visible, digest, github, json, markdown, side_by_side, terminal,
+};
 use briefdiff::walk::{Entry, WalkError, WalkOptions, walk};
 
 use super::args::{Cli, DiffArgs, Format, ReportArgs};
+use super::hinted::Hinted;
 use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    if args.stat && args.report.format != Format::Text {
+        return Err(Hinted::new(
+            "--stat prints one line of text per file; it has no other --format",
+            "drop --stat for a full report in that format",
+        )
+        .into());
+    }
     let config = load_config(cli.config.as_deref(), &args.new)?;
     let config = super::profile::choose(config, &cli.profile, || {
         [&args.old, &args.new]
@@ -63,7 +74,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
         view: &view,
         bulk: &[],
     };
-    PairWriter::new(cli, &args.report).write(&pair, out)?;
+    write_one(cli, args, &pair, old.briefing == new.briefing, out)?;
 
     let differs =
         comparison.summary.substantive || comparison.metadata.iter().any(|change| !change.cosmetic);
@@ -102,6 +113,9 @@ fn run_folders(
     let mut unreadable = 0;
     let mut shown = 0;
     let writer = PairWriter::new(cli, &args.report);
+    let styles = color::styles(cli.color);
+    let mut comment = (args.report.format == Format::Markdown)
+        .then(|| comment(&args.report, "run briefdiff diff without --format markdown"));
     let result = walk(&pair, &scan.histories, &options, |report| {
         for warning in &report.warnings {
             warn(warning);
@@ -115,6 +129,17 @@ fn run_folders(
                     }
                     differs |= comparison.summary.substantive
                         || comparison.metadata.iter().any(|change| !change.cosmetic);
+                    if args.report.ignore_cosmetic && comparison.is_cosmetic_only() {
+                        continue;
+                    }
+                    if args.stat {
+                        write_stat(out, &compared.pair(&report.document), &styles)?;
+                        continue;
+                    }
+                    if let Some(comment) = &mut comment {
+                        comment.add(&compared.pair(&report.document))?;
+                        continue;
+                    }
                     if shown > 0 && args.report.format == Format::Text {
                         writeln!(out)?;
                     }
@@ -135,6 +160,9 @@ fn run_folders(
         Err(WalkError::Sink(error)) => return Err(error.into()),
         Err(error) => return Err(anyhow::anyhow!(error.to_string())),
     }
+    if let Some(comment) = comment {
+        comment.write(out)?;
+    }
     Ok(if unreadable + skipped > 0 {
         Outcome::Incomplete
     } else if args.exit_code && differs {
@@ -142,6 +170,65 @@ fn run_folders(
     } else {
         Outcome::Success
     })
+}
+
+/// One pair of files: the report; or, as `git diff` does, nothing at all when they are
+/// identical (or differ only cosmetically under `--ignore-cosmetic`), except in JSON,
+/// whose one object is the contract; or one line with `--stat`.
+fn write_one(
+    cli: &Cli,
+    args: &DiffArgs,
+    pair: &Pair<'_>,
+    parse_the_same: bool,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let comparison = pair.comparison;
+    if args.stat {
+        return write_stat(out, pair, &color::styles(cli.color));
+    }
+    // Ignored paragraphs are counted in the report, never dropped silently: a pair is
+    // identical when it parses the same, or compares empty with nothing ignored.
+    let unchanged = comparison.metadata.is_empty() && !comparison.summary.body_changed;
+    let quiet = comparison.summary.ignored == 0
+        && (unchanged || (args.report.ignore_cosmetic && comparison.is_cosmetic_only()));
+    let hidden = parse_the_same || quiet;
+    if hidden && args.report.format != Format::Json {
+        return Ok(());
+    }
+    let writer = PairWriter::new(cli, &args.report);
+    if args.report.format == Format::Markdown {
+        // One briefing's section as it is, unless it would not fit in a comment.
+        let mut section = Vec::new();
+        writer.write(pair, &mut section)?;
+        if section.len() <= GITHUB_COMMENT_LIMIT {
+            return out.write_all(&section);
+        }
+        let mut comment = comment(&args.report, "run briefdiff diff without --format markdown");
+        comment.add(pair)?;
+        return comment.write(out);
+    }
+    writer.write(pair, out)
+}
+
+/// A pull-request comment bounded by `--max-entries` and GitHub's size limit; `see_all`
+/// says how to see what it leaves out.
+pub fn comment(report: &ReportArgs, see_all: &str) -> Comment {
+    Comment::new(CommentOptions {
+        max_entries: report.max_entries,
+        ignore_cosmetic: report.ignore_cosmetic,
+        see_all: see_all.to_string(),
+        ..CommentOptions::default()
+    })
+}
+
+/// `--stat`: the document and a digest of its changes, one line.
+fn write_stat(out: &mut impl Write, pair: &Pair<'_>, styles: &Styles) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}  {}",
+        styles.paint(Role::Document, pair.document),
+        Visible(digest(pair.comparison))
+    )
 }
 
 fn side(path: &Path) -> Side {

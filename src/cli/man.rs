@@ -26,12 +26,14 @@ fn page(subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
         None => {
             Man::new(command).render(&mut roff)?;
             // Every rendering starts with the same apostrophe preamble; the page has one.
-            let section = git_section().render();
-            let body = section.lines().skip_while(|line| {
-                line.starts_with(".ie \\n(.g") || line.starts_with(".el .ds Aq")
-            });
-            for line in body {
-                writeln!(roff, "{line}")?;
+            for section in [status_section(), git_section()] {
+                let text = section.render();
+                let body = text.lines().skip_while(|line| {
+                    line.starts_with(".ie \\n(.g") || line.starts_with(".el .ds Aq")
+                });
+                for line in body {
+                    writeln!(roff, "{line}")?;
+                }
             }
         }
         Some(name) => {
@@ -49,6 +51,73 @@ fn page(subcommand: Option<&str>) -> anyhow::Result<Vec<u8>> {
         }
     }
     Ok(roff)
+}
+
+/// EXIT STATUS, ENVIRONMENT and FILES, as a man page reader looks for them.
+fn status_section() -> Roff {
+    let mut roff = Roff::new();
+    let item = |roff: &mut Roff, term: &str, text: &str| {
+        roff.control("TP", [])
+            .text([bold(term)])
+            .text([roman(text)]);
+    };
+    roff.control("SH", ["EXIT STATUS"]);
+    item(
+        &mut roff,
+        "0",
+        "Success; for check, no finding at or above --fail-on (default error).",
+    );
+    item(
+        &mut roff,
+        "1",
+        "check: findings at or above --fail-on; diff --exit-code: the files differ \
+         substantively.",
+    );
+    item(
+        &mut roff,
+        "2",
+        "A usage or runtime error, or a walk that had to skip a revision it could not read \
+         (the report is complete for everything else).",
+    );
+    item(
+        &mut roff,
+        "3",
+        "check compared nothing: no briefing changed between base and head, or every one \
+         that did was added in between (--allow-empty makes this 0).",
+    );
+    roff.control("SH", ["ENVIRONMENT"]);
+    item(
+        &mut roff,
+        "NO_COLOR",
+        "When set and not empty, no colour unless --color always.",
+    );
+    item(
+        &mut roff,
+        "BRIEFDIFF_PAGER",
+        "The pager for diff, log, history and audit on a terminal; empty or cat for none. \
+         Overrides PAGER.",
+    );
+    item(
+        &mut roff,
+        "PAGER",
+        "The pager when BRIEFDIFF_PAGER is unset; the default is less -R, run with \
+         LESS=FRX when LESS is unset.",
+    );
+    item(
+        &mut roff,
+        "COLUMNS",
+        "The width reports wrap at, instead of the terminal's; 160 or more lays changes \
+         out side by side.",
+    );
+    item(&mut roff, "TERM", "dumb turns colour off.");
+    roff.control("SH", ["FILES"]);
+    item(
+        &mut roff,
+        ".briefdiff.yaml",
+        "At the archive root (for diff: beside the new file or in the new folder), unless \
+         --config names another: rule severities, URL host aliases and ignore rules.",
+    );
+    roff
 }
 
 /// GIT INTEGRATION and MAN PAGES: the hidden subcommands, and the recipes that wire

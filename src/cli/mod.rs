@@ -6,15 +6,18 @@ mod archive;
 mod args;
 mod color;
 mod completions;
+mod date;
 mod diff;
 mod git_diff;
+mod hinted;
 mod man;
+mod pager;
 mod parse;
 mod profile;
 mod progress;
 mod source;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use briefdiff::report::Visible;
@@ -32,6 +35,8 @@ pub enum Outcome {
     Differences,
     /// Exit 2 after a full report: some revision could not be read or was skipped.
     Incomplete,
+    /// Exit 3: `check` had nothing to compare.
+    NothingCompared,
 }
 
 /// Parses argv, runs the command and returns the process exit code.
@@ -64,16 +69,18 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = pager::Output::open(&cli);
     let result = dispatch(&cli, &mut out).and_then(|outcome| {
         out.flush()?;
         Ok(outcome)
     });
+    // Waits for the user to quit the pager, before any error is printed under it.
+    out.finish();
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differences) => ExitCode::from(1),
         Ok(Outcome::Incomplete) => ExitCode::from(2),
+        Ok(Outcome::NothingCompared) => ExitCode::from(3),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             report_error(&error);
@@ -135,6 +142,9 @@ fn report_error(error: &anyhow::Error) {
 fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
     use briefdiff::parse::{ParseError, ParseErrorKind};
     for cause in error.chain() {
+        if let Some(hinted) = cause.downcast_ref::<hinted::Hinted>() {
+            return Some(hinted.hint());
+        }
         if let Some(config) = cause.downcast_ref::<briefdiff::config::ConfigError>() {
             return config.hint();
         }
@@ -167,10 +177,16 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
 /// Prints a note on stderr: something the run did by default that the user may want to
 /// know about (files it left out, a profile it applied).
 pub(crate) fn note(message: impl std::fmt::Display) {
-    stderr_line(format_args!("note: {}", Visible(message)));
+    let line = format!("note: {}", Visible(message));
+    if !pager::hold(&line) {
+        stderr_line(format_args!("{line}"));
+    }
 }
 
 /// Prints located warnings on stderr, one a line.
 pub(crate) fn warn(message: impl std::fmt::Display) {
-    stderr_line(format_args!("warning: {}", Visible(message)));
+    let line = format!("warning: {}", Visible(message));
+    if !pager::hold(&line) {
+        stderr_line(format_args!("{line}"));
+    }
 }

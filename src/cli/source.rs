@@ -1,6 +1,7 @@
 //! Opening an archive for `log`, `history`, `audit` and `check`: detect its kind, read
 //! its config, scan its histories (by path or by URL) and print what the scan skipped.
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -9,6 +10,8 @@ use briefdiff::load::{self, Archive, History, ScanOptions, SourceKind};
 use briefdiff::parse::parse_briefing;
 use clap::{Args, ValueEnum};
 
+use super::date::parse_date;
+use super::hinted::Hinted;
 use super::warn;
 
 /// Where the revisions come from; shared by the archive commands.
@@ -28,14 +31,15 @@ pub struct SourceArgs {
     #[arg(long = "match", value_enum, default_value_t = Identity::Path)]
     pub identity: Identity,
 
-    /// Only commits made on or after this date (`2022-06-14` or `2022-06-14T12:00:00Z`);
-    /// git only
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub since: Option<i64>,
+    /// Only commits made on or after this date: `2025-01-20`, `2025-01-20 12:00`, an RFC
+    /// 3339 timestamp, `yesterday`, `3 days ago`, `2 weeks ago` (UTC unless an offset is
+    /// given); git only
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 
-    /// Only commits made on or before this date; git only
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub until: Option<i64>,
+    /// Only commits made on or before this date (same forms as --since); git only
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
 
     /// Worker threads (default: one per core, at most 4 per core); output is the same for
     /// any value
@@ -108,7 +112,18 @@ pub fn open(
     range: Option<String>,
     pathspecs: Vec<String>,
 ) -> anyhow::Result<Opened> {
-    if let (Some(since), Some(until)) = (args.since, args.until)
+    let now = system_clock();
+    let since = args
+        .since
+        .as_deref()
+        .map(|text| parse_date("--since", text, now))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|text| parse_date("--until", text, now))
+        .transpose()?;
+    if let (Some(since), Some(until)) = (since, until)
         && since > until
     {
         anyhow::bail!(
@@ -117,7 +132,20 @@ pub fn open(
             briefdiff::report::format_utc(until)
         );
     }
+    if std::fs::symlink_metadata(source).is_err_and(|error| error.kind() == ErrorKind::NotFound) {
+        return Err(Hinted::new(
+            format!("{}: no such folder", source.display()),
+            "check the path; it is relative to the current folder",
+        )
+        .into());
+    }
     let archive = load::open(source, source_kind(args))?;
+    if let Some(range) = &range
+        && !args.snapshots
+        && (args.git || load::detect(source) == Some(SourceKind::Git))
+    {
+        check_range(source, range)?;
+    }
     let config = match cli.config.as_deref() {
         Some(path) => Config::from_file(path)?,
         None => Config::from_archive(source)?,
@@ -125,8 +153,8 @@ pub fn open(
     let options = ScanOptions {
         range,
         pathspecs,
-        since: args.since,
-        until: args.until,
+        since,
+        until,
     };
     let scan = archive
         .scan(&options)
@@ -209,55 +237,134 @@ fn sample_urls(archive: &dyn Archive, histories: &[History]) -> Vec<String> {
         .collect()
 }
 
-/// The default SOURCE: the current folder.
-pub fn default_source() -> PathBuf {
-    PathBuf::from(".")
-}
-
-/// `2022-06-14`, `2022-06-14T12:00:00Z` or `2022-06-14 12:00:00` (UTC) as unix seconds.
-fn parse_date(text: &str) -> Result<i64, String> {
-    let invalid = || format!("`{text}` is not a date like 2022-06-14 or 2022-06-14T12:00:00Z");
-    let text = text.trim().trim_end_matches('Z');
-    let (date, time) = text
-        .split_once(['T', ' '])
-        .map_or((text, None), |(date, time)| (date, Some(time)));
-    let mut parts = date.splitn(3, '-').map(str::parse::<i64>);
-    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
-        (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid());
+/// `log` and `audit` take `[SOURCE] [RANGE]`: a first argument that is no path but names
+/// commits of the repository around the current folder is the RANGE, as `git log
+/// HEAD~3..` reads it.
+pub fn source_or_range(
+    source: Option<&Path>,
+    range: Option<String>,
+) -> (Option<PathBuf>, Option<String>) {
+    let (Some(first), None) = (source, &range) else {
+        return (source.map(Path::to_path_buf), range);
     };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(invalid());
+    let text = first.to_string_lossy();
+    let resolves = || {
+        let located = Located::new(None);
+        load::detect(&located.source) == Some(SourceKind::Git)
+            && load::GitArchive::open(&located.source).is_ok_and(|archive| {
+                !text.contains("...")
+                    && text
+                        .split("..")
+                        .filter(|end| !end.is_empty())
+                        .all(|end| archive.commit(end).is_ok())
+            })
+    };
+    if std::fs::symlink_metadata(first).is_err() && !text.is_empty() && resolves() {
+        (None, Some(text.into_owned()))
+    } else {
+        (Some(first.to_path_buf()), None)
     }
-    let mut seconds = days_from_civil(year, month, day) * 86_400;
-    if let Some(time) = time {
-        let mut fields = time.splitn(3, ':').map(str::parse::<i64>);
-        let hour = fields.next().and_then(Result::ok).ok_or_else(invalid)?;
-        let minute = fields
-            .next()
-            .transpose()
-            .map_err(|_| invalid())?
-            .unwrap_or(0);
-        let second = fields
-            .next()
-            .transpose()
-            .map_err(|_| invalid())?
-            .unwrap_or(0);
-        seconds += hour * 3_600 + minute * 60 + second;
-    }
-    Ok(seconds)
 }
 
-/// Howard Hinnant's `days_from_civil`.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+/// Resolves each end of a git range before the scan, so that an error names the end
+/// that is wrong (`HEAD~99999` goes back past the first commit) rather than the range.
+fn check_range(source: &Path, range: &str) -> anyhow::Result<()> {
+    // `A...B` is refused by the scan with its own hint.
+    if range.contains("...") {
+        return Ok(());
+    }
+    let archive = load::GitArchive::open(source)?;
+    for end in range.split("..").filter(|end| !end.is_empty()) {
+        archive
+            .commit(end)
+            .with_context(|| format!("cannot scan {}", source.display()))?;
+    }
+    Ok(())
+}
+
+/// Seconds since the epoch by the system clock, for relative dates (`3 days ago`).
+fn system_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
+}
+
+/// Where an archive command runs: the SOURCE the user named, or the archive around the
+/// current folder; and the current folder's place inside it, which paths the user types
+/// (`history DOC`, `-- PATHS`) are relative to, as in git.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub source: PathBuf,
+    /// The current folder relative to the root of the repository found around it, `/`
+    /// separated; empty when SOURCE was named or the current folder is the root.
+    prefix: String,
+}
+
+impl Located {
+    /// `source`, or else the current folder when it is an archive, or else the git
+    /// repository around it (searching parent folders, as git does).
+    pub fn new(source: Option<&Path>) -> Located {
+        let here = |prefix: String, source: PathBuf| Located { source, prefix };
+        if let Some(source) = source {
+            return here(String::new(), source.to_path_buf());
+        }
+        let current = Path::new(".");
+        if load::detect(current).is_some() {
+            return here(String::new(), current.to_path_buf());
+        }
+        let Ok(cwd) = std::env::current_dir() else {
+            return here(String::new(), current.to_path_buf());
+        };
+        match load::discover(&cwd) {
+            Some(root) => {
+                let prefix = cwd
+                    .strip_prefix(&root)
+                    .map(|inside| {
+                        inside
+                            .components()
+                            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .unwrap_or_default();
+                here(prefix, root)
+            }
+            None => here(String::new(), current.to_path_buf()),
+        }
+    }
+
+    /// A path the user typed, as a path from the archive's root: joined to the current
+    /// folder's place in it, `.` and `..` resolved. Pathspecs with git's magic (`:(…)`,
+    /// `:/`) are left to git.
+    pub fn in_archive(&self, typed: &str) -> String {
+        if self.prefix.is_empty() || typed.starts_with(':') {
+            return typed.trim_start_matches("./").to_string();
+        }
+        let mut parts: Vec<&str> = self.prefix.split('/').collect();
+        for part in typed.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        // Above the root: left for the scan to find nothing there.
+                        return typed.to_string();
+                    }
+                }
+                part => parts.push(part),
+            }
+        }
+        let mut path = parts.join("/");
+        if typed.ends_with('/') {
+            path.push('/');
+        }
+        path
+    }
+
+    pub fn in_archive_all(&self, typed: &[String]) -> Vec<String> {
+        typed.iter().map(|path| self.in_archive(path)).collect()
+    }
 }
 
 #[cfg(test)]
@@ -265,11 +372,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_parse_as_utc_seconds() {
-        assert_eq!(parse_date("1970-01-01"), Ok(0));
-        assert_eq!(parse_date("2022-05-17T16:59:53Z"), Ok(1_652_806_793));
-        assert_eq!(parse_date("2022-05-17 16:59"), Ok(1_652_806_740));
-        assert!(parse_date("yesterday").is_err());
-        assert!(parse_date("2022-13-01").is_err());
+    fn typed_paths_are_relative_to_the_current_folder_in_the_archive() {
+        let at = |prefix: &str| Located {
+            source: PathBuf::from("/archive"),
+            prefix: prefix.to_string(),
+        };
+        let root = at("");
+        assert_eq!(root.in_archive("./a/b.md"), "a/b.md");
+        let inside = at("press-briefings/2022-06");
+        assert_eq!(inside.in_archive("b.md"), "press-briefings/2022-06/b.md");
+        assert_eq!(inside.in_archive("../2022-07/"), "press-briefings/2022-07/");
+        assert_eq!(inside.in_archive("*.md"), "press-briefings/2022-06/*.md");
+        assert_eq!(inside.in_archive(":(exclude)x"), ":(exclude)x");
+        assert_eq!(inside.in_archive("../../../x.md"), "../../../x.md");
     }
 }

@@ -97,6 +97,68 @@ impl GitArchive {
         })
     }
 
+    /// The commit `revision` names (an id, a branch, a tag, `HEAD~N`), with the time and
+    /// subject reports show. A `~N` that goes back past the first commit says how far
+    /// the history goes, where libgit2 only says "parent 0 does not exist".
+    pub fn commit(&self, revision: &str) -> Result<CommitInfo, LoadError> {
+        self.with_repository(|repo| {
+            let not_found = |message: String| LoadError::Range {
+                range: revision.to_string(),
+                message,
+            };
+            let commit = match repo
+                .revparse_single(revision)
+                .and_then(|object| object.peel_to_commit())
+            {
+                Ok(commit) => commit,
+                Err(error) => {
+                    return Err(not_found(
+                        past_the_root(repo, revision).unwrap_or_else(|| error.message().into()),
+                    ));
+                }
+            };
+            Ok(CommitInfo {
+                id: commit.id().to_string(),
+                time: commit.time().seconds(),
+                subject: subject_of(&commit),
+            })
+        })
+    }
+
+    /// How commit `base` stands to commit `head` (both ids from [`GitArchive::commit`]),
+    /// as `git merge-base --is-ancestor` tells it.
+    pub fn ancestry(&self, base: &str, head: &str) -> Result<Ancestry, LoadError> {
+        self.with_repository(|repo| {
+            let oid = |id: &str| {
+                Oid::from_str(id).map_err(|error| LoadError::Range {
+                    range: id.to_string(),
+                    message: error.message().to_string(),
+                })
+            };
+            let (base, head) = (oid(base)?, oid(head)?);
+            let failed = |error: git2::Error| LoadError::Range {
+                range: format!("{base}..{head}"),
+                message: error.message().to_string(),
+            };
+            if base == head {
+                return Ok(Ancestry::Same);
+            }
+            if repo.graph_descendant_of(head, base).map_err(failed)? {
+                return Ok(Ancestry::Ancestor);
+            }
+            if repo.graph_descendant_of(base, head).map_err(failed)? {
+                return Ok(Ancestry::Descendant);
+            }
+            Ok(match repo.merge_base(base, head) {
+                Ok(merge_base) => Ancestry::Diverged {
+                    merge_base: merge_base.to_string(),
+                },
+                Err(error) if error.code() == git2::ErrorCode::NotFound => Ancestry::Unrelated,
+                Err(error) => return Err(failed(error)),
+            })
+        })
+    }
+
     /// Runs `f` with a repository handle from the pool.
     fn with_repository<T>(
         &self,
@@ -167,6 +229,64 @@ fn head_error(repo: &Repository, message: &str) -> LoadError {
         path: repo.path().to_path_buf(),
         message: format!("HEAD cannot be read: {message}"),
     }
+}
+
+/// A commit as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// 40 hex digits.
+    pub id: String,
+    /// Commit time, unix seconds.
+    pub time: i64,
+    pub subject: Option<String>,
+}
+
+/// How a base commit stands to a head commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ancestry {
+    /// One commit.
+    Same,
+    /// The base is an ancestor of the head: `base..head` is the head's own history.
+    Ancestor,
+    /// The base is a descendant of the head: the range is reversed.
+    Descendant,
+    /// Both have moved on from a common ancestor (a branch behind its target).
+    Diverged { merge_base: String },
+    /// No common history at all.
+    Unrelated,
+}
+
+/// For `REV~N` past the first commit: how many first parents `REV` has.
+fn past_the_root(repo: &Repository, revision: &str) -> Option<String> {
+    let (base, steps) = revision.rsplit_once('~')?;
+    let steps: usize = steps.parse().ok()?;
+    let mut commit = repo.revparse_single(base).ok()?.peel_to_commit().ok()?;
+    let mut behind = 0;
+    while behind < steps {
+        match commit.parent(0) {
+            Ok(parent) => commit = parent,
+            Err(_) => break,
+        }
+        behind += 1;
+    }
+    (behind < steps).then(|| {
+        let base = if base.is_empty() { "HEAD" } else { base };
+        format!(
+            "goes back past the first commit: {base} has {behind} commit{} before it",
+            if behind == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// The repository around `start` (an absolute path): `start` itself, or the nearest
+/// folder above it that is a git working tree or a git directory, as git finds it
+/// from a sub-folder. Opening stays [`GitArchive::open`]'s, without search: only the
+/// folder found here is opened.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|folder| is_repository(folder))
+        .map(Path::to_path_buf)
 }
 
 /// What comes before a revision, for a gate comparing it with its parent.

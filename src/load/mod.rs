@@ -25,7 +25,7 @@ use std::path::PathBuf;
 
 pub use error::{LoadError, LoadWarning};
 pub use folder::{read_file, read_stream};
-pub use git::{FirstParent, GitArchive};
+pub use git::{Ancestry, CommitInfo, FirstParent, GitArchive, discover};
 pub use identity::{UrlGroups, group_by_url, url_identity};
 pub use pair::{Pair, open_pair};
 pub use snapshots::SnapshotArchive;

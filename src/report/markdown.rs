@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::excerpt::elide;
+use super::terminal::shared_trailing_whitespace;
 use super::{Pair, digest, format_shift, visible};
 use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
 use crate::model::MetaValue;
@@ -133,24 +134,37 @@ fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()
     if let Some(speaker) = change.new_speaker.as_ref().or(change.old_speaker.as_ref()) {
         quote.push_str(&format!("**{}:** ", escape(speaker)));
     }
-    let single_kind = change.ops.iter().all(|op| op.op == change.ops[0].op);
-    let last = change.ops.len().saturating_sub(1);
-    for (index, op) in change.ops.iter().enumerate() {
-        let text = match op.op {
-            OpKind::Equal => escape(&elide(&op.text, index == 0, index == last)),
-            _ => escape(&op.text),
-        };
-        let trimmed = text.trim_end();
-        let trailing = &text[trimmed.len()..];
-        match op.op {
-            OpKind::Delete if !single_kind && !trimmed.is_empty() => {
-                quote.push_str(&format!("~~{trimmed}~~{trailing}"));
-            }
-            OpKind::Insert if !single_kind && !trimmed.is_empty() => {
-                quote.push_str(&format!("<ins>{trimmed}</ins>{trailing}"));
-            }
-            _ => quote.push_str(&text),
+    let ops = &change.ops;
+    let single_kind = ops.iter().all(|op| op.op == ops[0].op);
+    let last = ops.len().saturating_sub(1);
+    let mut index = 0;
+    while let Some(op) = ops.get(index) {
+        if op.op == OpKind::Equal || single_kind {
+            let text = match op.op {
+                OpKind::Equal => elide(&op.text, index == 0, index == last),
+                _ => op.text.clone(),
+            };
+            quote.push_str(&escape(&text));
+            index += 1;
+            continue;
         }
+        // The changed stretch up to the next unchanged text, both sides at once.
+        let end = ops[index..]
+            .iter()
+            .position(|op| op.op == OpKind::Equal)
+            .map_or(ops.len(), |offset| index + offset);
+        let side = |kind: OpKind| -> String {
+            ops[index..end]
+                .iter()
+                .filter(|op| op.op == kind)
+                .map(|op| op.text.as_str())
+                .collect()
+        };
+        quote.push_str(&changed_stretch(
+            &side(OpKind::Delete),
+            &side(OpKind::Insert),
+        ));
+        index = end;
     }
     writeln!(out, "> {}\n", quote.trim_end())?;
     for link in change.changed_links() {
@@ -173,6 +187,37 @@ fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()
     Ok(())
 }
 
+/// One changed stretch, each side with the spaces it really has (as the terminal report
+/// shows it): whitespace both sides end with follows once, after both; whitespace one
+/// side alone has stays inside its marks.
+fn changed_stretch(deleted: &str, inserted: &str) -> String {
+    if deleted.trim().is_empty() || inserted.trim().is_empty() {
+        // One side only, or whitespace alone: each side's whitespace after its marks.
+        let mut text = String::new();
+        for (side, open, close) in [(deleted, "~~", "~~"), (inserted, "<ins>", "</ins>")] {
+            let trimmed = side.trim_end();
+            if trimmed.is_empty() {
+                text.push_str(side);
+            } else {
+                let trailing = &side[trimmed.len()..];
+                text.push_str(&format!("{open}{}{close}{trailing}", escape(trimmed)));
+            }
+        }
+        return text;
+    }
+    let shared = shared_trailing_whitespace(deleted, inserted);
+    let deleted = &deleted[..deleted.len() - shared.len()];
+    let inserted = &inserted[..inserted.len() - shared.len()];
+    // GitHub closes `~~` only after a visible character: a space deleted with the words
+    // goes inside `<del>`.
+    let deleted = if deleted.ends_with(char::is_whitespace) {
+        format!("<del>{}</del>", escape(deleted))
+    } else {
+        format!("~~{}~~", escape(deleted))
+    };
+    format!("{deleted}<ins>{}</ins>{shared}", escape(inserted))
+}
+
 fn cell(value: Option<&MetaValue>) -> String {
     value
         .map(|value| escape(value.display_text()))
@@ -181,7 +226,7 @@ fn cell(value: Option<&MetaValue>) -> String {
 
 /// Text for inside a code span: [`visible`], with backticks (which would end the span)
 /// turned into quotes.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     visible(text).replace('`', "'")
 }
 
@@ -204,6 +249,19 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_stretches_keep_each_sides_spaces() {
+        assert_eq!(
+            changed_stretch("re moving ", "removing "),
+            "~~re moving~~<ins>removing</ins> "
+        );
+        assert_eq!(
+            changed_stretch("re moving ", "removing"),
+            "<del>re moving </del><ins>removing</ins>"
+        );
+        assert_eq!(changed_stretch("three ", ""), "~~three~~ ");
+    }
 
     #[test]
     fn escapes_markdown_and_table_syntax() {

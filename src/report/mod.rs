@@ -1,6 +1,7 @@
 //! Comparisons to text: a coloured terminal report (`terminal.rs`, with a two-column
 //! layout for wide terminals in `side_by_side.rs`), JSON (`json.rs`),
-//! Markdown for pull-request comments (`markdown.rs`) and CI workflow annotations
+//! Markdown for pull-request comments (`markdown.rs`, bounded to GitHub's comment size
+//! over many comparisons in `comment.rs`) and CI workflow annotations
 //! (`github.rs`), the one-line digests `log` prints (`digest.rs`), and single revisions
 //! as an outline or as one block a line for git (`outline.rs`).
 //!
@@ -9,6 +10,7 @@
 //! can treat quietly.
 
 mod clock;
+pub mod comment;
 mod digest;
 mod excerpt;
 pub mod github;

@@ -472,12 +472,13 @@ impl Span {
 /// The change's ops as spans: deletions and insertions marked, long unchanged runs elided.
 fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
     let mut spans = Vec::new();
-    let last = change.ops.len().saturating_sub(1);
-    let only_one_kind = change
-        .ops
+    let ops = &change.ops;
+    let last = ops.len().saturating_sub(1);
+    let only_one_kind = ops
         .iter()
-        .all(|op| op.op == change.ops.first().map_or(OpKind::Equal, |first| first.op));
-    for (index, op) in change.ops.iter().enumerate() {
+        .all(|op| op.op == ops.first().map_or(OpKind::Equal, |first| first.op));
+    let mut index = 0;
+    while let Some(op) = ops.get(index) {
         match op.op {
             OpKind::Equal => {
                 let text = elide(&op.text, index == 0, index == last);
@@ -487,11 +488,85 @@ fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
                 // A whole block inserted or deleted: the heading already says so.
                 spans.push(Span::new(None, op.text.clone()));
             }
-            OpKind::Delete => spans.push(marked(Role::Deleted, &op.text, colored, "[-", "-]")),
-            OpKind::Insert => spans.push(marked(Role::Inserted, &op.text, colored, "{+", "+}")),
+            OpKind::Delete | OpKind::Insert => {
+                // The changed stretch up to the next unchanged text, both sides at once.
+                let end = ops[index..]
+                    .iter()
+                    .position(|op| op.op == OpKind::Equal)
+                    .map_or(ops.len(), |offset| index + offset);
+                let side = |kind: OpKind| -> String {
+                    ops[index..end]
+                        .iter()
+                        .filter(|op| op.op == kind)
+                        .map(|op| op.text.as_str())
+                        .collect()
+                };
+                spans.extend(changed_stretch(
+                    &side(OpKind::Delete),
+                    &side(OpKind::Insert),
+                    colored,
+                ));
+                index = end;
+                continue;
+            }
         }
+        index += 1;
     }
     spans
+}
+
+/// One changed stretch, each side shown with the spaces it really has: `We’re moving`
+/// → `We’removing` is `We’[-re moving-]{+removing+}`, never `We’[-re moving-] {+removing+}`
+/// (which reads as `We’ removing`). Whitespace that both sides end with follows the pair
+/// once; whitespace only one side has stays inside its marks.
+fn changed_stretch(deleted: &str, inserted: &str, colored: bool) -> Vec<Span> {
+    let blank = |text: &str| text.trim().is_empty();
+    if deleted.is_empty() || inserted.is_empty() || blank(deleted) || blank(inserted) {
+        // One side only (whitespace after it is the text's, as in git's word diff), or a
+        // whitespace change: each op as it is.
+        let mut spans = Vec::new();
+        if !deleted.is_empty() {
+            spans.push(marked(Role::Deleted, deleted, colored, "[-", "-]"));
+        }
+        if !inserted.is_empty() {
+            spans.push(marked(Role::Inserted, inserted, colored, "{+", "+}"));
+        }
+        return spans;
+    }
+    let shared = shared_trailing_whitespace(deleted, inserted);
+    let (deleted, inserted) = (
+        &deleted[..deleted.len() - shared.len()],
+        &inserted[..inserted.len() - shared.len()],
+    );
+    let mut spans = if colored {
+        vec![
+            Span::new(Some(Role::Deleted), deleted.to_string()),
+            Span::new(Some(Role::Inserted), inserted.to_string()),
+        ]
+    } else {
+        vec![Span::new(
+            Some(Role::Deleted),
+            format!("[-{deleted}-]{{+{inserted}+}}"),
+        )]
+    };
+    if !shared.is_empty() {
+        spans.push(Span::new(None, shared.to_string()));
+    }
+    spans
+}
+
+/// The whitespace both texts end with.
+pub(super) fn shared_trailing_whitespace<'a>(a: &'a str, b: &str) -> &'a str {
+    let tail_a = &a[a.trim_end().len()..];
+    let tail_b = &b[b.trim_end().len()..];
+    let common = tail_a
+        .chars()
+        .rev()
+        .zip(tail_b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum::<usize>();
+    &tail_a[tail_a.len() - common..]
 }
 
 /// Changed words, with `git diff --word-diff` brackets when there is no colour to tell
@@ -601,6 +676,29 @@ mod tests {
             quoted("Border\u{a0}Crossings \"now\" ’"),
             "\"Border\\u00a0Crossings \\\"now\\\" ’\""
         );
+    }
+
+    fn shown(stretch: &[Span]) -> String {
+        stretch.iter().map(|span| span.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_changed_stretch_shows_the_spaces_each_side_has() {
+        // `We’re moving forward` → `We’removing forward`.
+        let stretch = changed_stretch("re moving ", "removing ", false);
+        assert_eq!(shown(&stretch), "[-re moving-]{+removing+} ");
+        // A space only the old side had is deleted with it.
+        assert_eq!(
+            shown(&changed_stretch("re moving ", "removing", false)),
+            "[-re moving -]{+removing+}"
+        );
+        let colored = changed_stretch("three ", "four ", true);
+        assert_eq!(colored[0].role, Some(Role::Deleted));
+        assert_eq!(colored[0].text, "three");
+        assert_eq!(colored[1].text, "four");
+        assert_eq!(colored[2].text, " ");
+        // One side only: git's layout, whitespace outside the marks.
+        assert_eq!(shown(&changed_stretch("three ", "", false)), "[-three-] ");
     }
 
     #[test]

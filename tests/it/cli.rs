@@ -349,13 +349,16 @@ fn log_prints_one_line_per_change() {
         0,
         "members of the bulk event are not listed: {stdout}"
     );
+    // Newest first, as git log: the bulk event's line with its snapshot.
     assert!(
-        lines.last().unwrap().ends_with(
+        lines[4].ends_with(
             "bulk event 2022-06-16T00-00:1  links and source_url: www.whitehouse.gov → \
              bidenwhitehouse.archives.gov in 3 briefings"
         ),
         "{stdout}"
     );
+    assert!(lines[0].starts_with("2022-06-17T10-00  "), "{stdout}");
+    assert!(lines[9].starts_with("2022-06-15T11-00  "), "{stdout}");
 }
 
 #[test]
@@ -437,6 +440,139 @@ fn parser_warnings_in_a_walk_are_shown_with_their_location() {
         "{stderr}"
     );
     assert!(stdout_of(&output).contains("1 turn edited"));
+}
+
+#[test]
+fn each_declared_licence_has_its_text() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Copyright (c) the briefdiff authors"), "{mit}");
+    assert!(mit.contains("Permission is hereby granted, free of charge"));
+    let apache = fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+}
+
+#[test]
+fn identical_files_print_nothing_as_git_diff_does() {
+    let file = snapshot_file("2022-06-14T20-00");
+    for extra in [&[][..], &["--exit-code"], &["--format", "markdown"]] {
+        let output = briefdiff()
+            .arg("diff")
+            .args([&file, &file])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{extra:?}");
+        assert_eq!(stdout_of(&output), "", "{extra:?}");
+        let stderr = stderr_of(&output);
+        assert!(
+            !stderr.contains("warning") && !stderr.contains("error"),
+            "{stderr}"
+        );
+    }
+    // JSON keeps its one object.
+    let json = briefdiff()
+        .args(["diff", "--format", "json"])
+        .args([&file, &file])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["summary"]["body_changed"], false);
+    // --stat: one line a file.
+    let stat = briefdiff()
+        .args(["diff", "--stat"])
+        .args([&file, &file])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&stat), format!("{}  no change\n", file.display()));
+    let changed = briefdiff()
+        .args(["diff", "--stat"])
+        .args([&file, &snapshot_file("2022-06-15T23-00")])
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&changed).ends_with("  1 turn edited (+1 -1 words)\n"),
+        "{}",
+        stdout_of(&changed)
+    );
+    assert_eq!(stdout_of(&changed).lines().count(), 1);
+}
+
+#[test]
+fn cosmetic_only_files_print_nothing_under_ignore_cosmetic() {
+    // The last snapshot re-wraps every answer: cosmetic only.
+    let old = snapshot_file("2022-06-16T10-00");
+    let new = snapshot_file("2022-06-17T10-00");
+    let shown = briefdiff().arg("diff").args([&old, &new]).output().unwrap();
+    assert!(
+        stdout_of(&shown).contains("cosmetic"),
+        "{}",
+        stdout_of(&shown)
+    );
+    let hidden = briefdiff()
+        .args(["diff", "--ignore-cosmetic"])
+        .args([&old, &new])
+        .output()
+        .unwrap();
+    assert_eq!(hidden.status.code(), Some(0));
+    assert_eq!(stdout_of(&hidden), "");
+}
+
+#[test]
+fn the_man_page_tells_exit_status_environment_and_files() {
+    let output = briefdiff().arg("man").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = stdout_of(&output).replace("\\-", "-");
+    let sections: Vec<&str> = page
+        .lines()
+        .filter_map(|line| line.strip_prefix(".SH "))
+        .collect();
+    for wanted in [
+        "\"EXIT STATUS\"",
+        "ENVIRONMENT",
+        "FILES",
+        "\"GIT INTEGRATION\"",
+    ] {
+        assert!(sections.contains(&wanted), "{sections:?}");
+    }
+    for word in [
+        "NO_COLOR",
+        "BRIEFDIFF_PAGER",
+        "PAGER",
+        "COLUMNS",
+        ".briefdiff.yaml",
+    ] {
+        assert!(
+            page.contains(&format!(".TP\n\\fB{word}\\fR")),
+            "{word}: {page}"
+        );
+    }
+    assert!(page.contains("check compared nothing"), "{page}");
+    let help = briefdiff().args(["check", "--help"]).output().unwrap();
+    assert!(stdout_of(&help).contains("3 nothing compared"));
+}
+
+#[test]
+fn the_readme_installs_completions_and_the_man_page_for_every_shell() {
+    let readme =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            readme.contains(&format!("`briefdiff completions {shell} ")),
+            "no install line for {shell}"
+        );
+        let output = briefdiff().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = stdout_of(&output);
+        for flag in ["no-pager", "paging", "max-entries", "allow-empty"] {
+            assert!(script.contains(flag), "{shell} completions lack --{flag}");
+        }
+    }
+    assert!(readme.contains("briefdiff man > ~/.local/share/man/man1/briefdiff.1"));
 }
 
 #[test]

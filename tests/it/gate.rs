@@ -162,7 +162,8 @@ fn audit_and_log_walk_every_revision_and_write_nothing() {
     assert_eq!(log.status.code(), Some(0), "{}", stderr_of(&log));
     let log = stdout_of(&log);
     assert_eq!(log.lines().count(), 3, "{log}");
-    assert!(log.lines().next().unwrap().ends_with("  cosmetic"), "{log}");
+    // Newest first, as git log: the re-wrap, the oldest change, is last.
+    assert!(log.lines().last().unwrap().ends_with("  cosmetic"), "{log}");
 
     let history = briefdiff()
         .args(["history", PATH])
@@ -228,6 +229,150 @@ fn since_after_until_is_refused() {
     );
 }
 
+#[test]
+fn check_of_a_reversed_range_is_an_error_that_says_so() {
+    let (repo, commits) = gate_repo();
+    let output = check(&repo, "HEAD", "HEAD~1", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output),
+        "error: --base HEAD is a descendant of --head HEAD~1: the range is reversed\n\
+         hint: --base names the older revision and --head the newer one: swap them\n"
+    );
+    assert!(output.stdout.is_empty());
+    // By id too: what matters is the commits, not how they are named.
+    let by_id = check(&repo, &commits[3], &commits[1], &[]);
+    assert_eq!(by_id.status.code(), Some(2));
+    assert!(stderr_of(&by_id).contains("the range is reversed"));
+}
+
+#[test]
+fn check_of_snapshots_in_the_wrong_order_is_an_error() {
+    let output = briefdiff()
+        .arg("check")
+        .arg(demo_archive())
+        .args(["--base", "2022-06-17T10-00", "--head", "2022-06-14T20-00"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains(
+            "--base 2022-06-17T10-00 is not older than --head 2022-06-14T20-00: the range is reversed"
+        ),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn check_that_compared_nothing_says_why_and_exits_3() {
+    let mut repo = Repo::new();
+    repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
+    repo.commit("one briefing");
+    for n in 0..3 {
+        repo.write(
+            &format!("new-{n}.md"),
+            &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72),
+        );
+    }
+    repo.commit("three more");
+    let output = check(&repo, "HEAD~1", "HEAD", &[]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "warning: 3 briefings touched, all added in the range: nothing to compare\n"
+    );
+    // Not even touched: the same, with its own words.
+    let same = check(&repo, "HEAD", "HEAD", &[]);
+    assert_eq!(same.status.code(), Some(3));
+    assert!(stderr_of(&same).contains("no briefing changed between base and head"));
+    // Asked for: a pass, still saying so.
+    let allowed = check(&repo, "HEAD~1", "HEAD", &["--allow-empty"]);
+    assert_eq!(allowed.status.code(), Some(0));
+    assert!(stderr_of(&allowed).contains("nothing to compare"));
+    // Something compared: the added ones are not what decides.
+    repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 50));
+    repo.commit("re-wrap");
+    let mixed = check(&repo, "HEAD~2", "HEAD", &[]);
+    assert_eq!(mixed.status.code(), Some(0), "{}", stderr_of(&mixed));
+    assert!(stdout_of(&mixed).contains("checked 1 briefing: 1 comparison"));
+}
+
+#[test]
+fn check_labels_the_old_side_with_the_base_it_was_given() {
+    let (mut repo, commits) = gate_repo();
+    // A commit that does not touch the briefing: the base, after its last change.
+    repo.write("other.md", "---\ntitle: Other\n---\n\nA paragraph.\n");
+    let base = repo.commit("another file");
+    repo.write(PATH, &briefing("2023-01-11 09:00:00-05:00", ANSWER, 50));
+    repo.commit("edit");
+    let output = check(&repo, "HEAD~1", "HEAD", &["--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(first["document"], PATH);
+    assert_eq!(
+        first["old"]["revision"],
+        base.as_str(),
+        "not {}",
+        commits[3]
+    );
+    assert_eq!(first["old"]["label"], format!("{}:{PATH}", &base[..9]));
+    let text = check(&repo, "HEAD~1", "HEAD", &["--format", "markdown"]);
+    assert!(
+        stdout_of(&text).contains(&base[..9]),
+        "{}",
+        stdout_of(&text)
+    );
+    assert!(!stdout_of(&text).contains(&commits[3][..9]));
+}
+
+#[test]
+fn check_against_a_base_that_moved_on_compares_from_the_merge_base() {
+    let (repo, commits) = gate_repo();
+    // A branch from the re-wrap that edits the briefing its own way.
+    repo.git(&["checkout", "-q", "-b", "topic", &commits[1]]);
+    repo.write(
+        PATH,
+        &briefing(
+            "2023-01-10 15:10:00-05:00",
+            &ANSWER.replace("Ohio", "Iowa"),
+            50,
+        ),
+    );
+    let mut repo = repo;
+    repo.commit("topic edit");
+    let output = check(&repo, "main", "topic", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains(&format!(
+            "--base main is not an ancestor of --head topic: comparing from their merge base {}",
+            &commits[1][..9]
+        )),
+        "{}",
+        stderr_of(&output)
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(first["old"]["revision"], commits[1].as_str());
+    assert_eq!(first["summary"]["words_inserted"], 1);
+}
+
+/// The fields of an audit's JSON line that `real_archive_audit_compares_every_modification`
+/// reads; serde skips the rest without building it.
+#[derive(serde::Deserialize)]
+struct AuditLine {
+    #[serde(rename = "type")]
+    kind: String,
+    document: Option<String>,
+    rule: Option<String>,
+    new: Option<AuditSide>,
+}
+
+#[derive(serde::Deserialize)]
+struct AuditSide {
+    revision: Option<String>,
+}
+
 /// Over the real archive, audit reports exactly one comparison per file modification
 /// that `git log --raw` lists (first-parent, as the walk goes; additions have nothing to
 /// compare with).
@@ -247,18 +392,20 @@ fn real_archive_audit_compares_every_modification() {
     let mut actual: BTreeMap<(String, String), ()> = BTreeMap::new();
     let mut summary = None;
     for line in stdout_of(audit).lines() {
-        let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        if value["type"] == "summary" {
-            summary = Some(value);
+        // Only the fields read here: building a whole `Value` for 7,500 comparisons was
+        // most of this test's time in a debug build.
+        let value: AuditLine = serde_json::from_str(line).unwrap();
+        if value.kind == "summary" {
+            summary = Some(serde_json::from_str::<serde_json::Value>(line).unwrap());
             continue;
         }
         // A history that keeps returning to earlier bodies has one finding of its own.
-        if value["type"] == "finding" && value["rule"] == "flapping" {
+        if value.kind == "finding" && value.rule.as_deref() == Some("flapping") {
             continue;
         }
-        assert_eq!(value["type"], "comparison", "{line}");
-        let revision = value["new"]["revision"].as_str().unwrap().to_string();
-        let path = value["document"].as_str().unwrap().to_string();
+        assert_eq!(value.kind, "comparison", "{line}");
+        let revision = value.new.unwrap().revision.unwrap();
+        let path = value.document.unwrap();
         assert!(
             actual.insert((revision, path), ()).is_none(),
             "a modification compared twice"
@@ -272,4 +419,77 @@ fn real_archive_audit_compares_every_modification() {
         summary["comparisons"].as_u64().unwrap() as usize,
         expected.len()
     );
+}
+
+/// Two snapshots of `substantive` briefings with an edited answer and `cosmetic` ones
+/// only re-wrapped.
+fn busy_snapshots(root: &std::path::Path, substantive: usize, cosmetic: usize) {
+    // Each edit its own, so that no bulk event explains them together.
+    let answer = |word: &str, n: usize| {
+        format!(
+            "{ANSWER} The {word}{n} budget covers the roads, the bridges and the levees along \
+             the river, and the states will apply for it in the spring."
+        )
+    };
+    for (snapshot, word, width) in [("2023-01-10", "first", 72), ("2023-01-11", "second", 50)] {
+        for n in 0..substantive + cosmetic {
+            let path = root.join(snapshot).join(format!("b{n:03}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let text = if n < substantive {
+                briefing("2023-01-10 15:10:00-05:00", &answer(word, n), 72)
+            } else {
+                briefing("2023-01-10 15:10:00-05:00", &answer("first", n), width)
+            };
+            std::fs::write(path, text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_markdown_comment_fits_github_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    busy_snapshots(dir.path(), 300, 40);
+    let run = |extra: &[&str]| {
+        let output = briefdiff()
+            .args(["check", "--format", "markdown"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let comment = run(&["--max-entries", "1000"]);
+    assert!(comment.len() < 65_536, "{} bytes", comment.len());
+    assert!(
+        comment.starts_with(
+            "**briefdiff**: 340 comparisons, 300 with substantive changes, 40 with cosmetic \
+             changes only; findings: 300 `stealth-edit` (error)"
+        ),
+        "{}",
+        &comment[..300]
+    );
+    let shown = comment.matches("\n### `").count();
+    assert!(shown > 10 && shown < 300, "{shown} sections");
+    let last = comment.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "_Left out: {} briefings with substantive changes",
+            300 - shown
+        )),
+        "{last}"
+    );
+    assert!(last.contains("a comment holds 65536 characters"), "{last}");
+    assert!(last.contains("--format text"), "{last}");
+
+    // --max-entries chooses; cosmetic-only briefings take a line each, or none.
+    let two = run(&["--max-entries", "2"]);
+    assert_eq!(two.matches("\n### `").count(), 2);
+    assert!(two.contains("_Left out: 298 briefings with substantive changes (at most 2"));
+    assert!(two.contains("<details><summary>40 briefings with cosmetic changes only"));
+    assert_eq!(two.matches("\n- `b3").count(), 40, "{two}");
+    assert!(two.contains("- `b339.md`: cosmetic\n"), "{two}");
+    let quiet = run(&["--max-entries", "2", "--ignore-cosmetic"]);
+    assert!(!quiet.contains("cosmetic changes only</summary>"));
+    assert!(!quiet.contains("- `b3"));
 }

@@ -250,23 +250,62 @@ fn forty_megabyte_single_line_is_refused_by_size() {
     assert!(stderr_of(&output).contains("more than the limit"));
 }
 
+// Pathological transcripts. Each is sized to cross the bound it is about by a wide
+// margin and no more (the numbers are the diff engine's, listed in the README's
+// Limits): a hang guard around a run of a few seconds, never a speed assertion. The
+// full-size cases the README quotes run as ignored tests (`full_size_…`, see
+// BENCHMARKS.md); they take minutes on a debug build.
+
+/// Turns per side for "every turn differs": 12,000 × 12,000 blocks is 1.44 × 10⁸ cells,
+/// past both `MAX_ANCHOR_CELLS` (10⁸: anchors from unique keys only) and `MAX_GAP_CELLS`
+/// (4 × 10⁶: the gap is paired by position).
+const ALL_DIFFERENT_TURNS: usize = 12_000;
+
+/// Repeated turns per half: 2 × 6,000 blocks a side crosses `MAX_ANCHOR_CELLS` with
+/// nothing unique to anchor on, the shape that made Patience's fallback superlinear.
+const REPEATED_HALF: usize = 6_000;
+
+/// Words per half of one huge turn: 20,000 changed tokens score 10⁸ against the word
+/// diff's budget of 2 × 10⁷, and their edit distance (all of them) is far past it too.
+const SWAPPED_WORDS: usize = 10_000;
+
 #[test]
-fn hundred_thousand_turns_parse() {
-    let text = long_transcript(100_000, "x");
+fn twenty_thousand_turns_parse() {
+    assert_long_transcript_parses(20_000);
+}
+
+#[test]
+#[ignore = "full size (README Limits): run with `cargo test --release -- --ignored full_size`"]
+fn full_size_hundred_thousand_turns_parse() {
+    assert_long_transcript_parses(100_000);
+}
+
+fn assert_long_transcript_parses(turns: usize) {
+    let text = long_transcript(turns, "x");
     let (output, _, _keep) = parse_bytes("long.md", text.as_bytes());
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let blocks = value["blocks"].as_array().unwrap();
-    assert_eq!(blocks.len(), 100_000);
+    assert_eq!(blocks.len(), turns);
     assert!(blocks.iter().all(|block| block["kind"] == "turn"));
-    assert_eq!(blocks[99_999]["line"], 5 + 2 * 99_999);
+    assert_eq!(blocks[turns - 1]["line"], 5 + 2 * (turns - 1));
 }
 
 #[test]
-fn hundred_thousand_turns_all_different_bail_out() {
+fn every_turn_different_bails_out() {
+    assert_all_different_bail_out(ALL_DIFFERENT_TURNS);
+}
+
+#[test]
+#[ignore = "full size (README Limits): run with `cargo test --release -- --ignored full_size`"]
+fn full_size_hundred_thousand_turns_all_different_bail_out() {
+    assert_all_different_bail_out(100_000);
+}
+
+fn assert_all_different_bail_out(turns: usize) {
     let value = diff_json(
-        &long_transcript(100_000, "alpha"),
-        &long_transcript(100_000, "omega"),
+        &long_transcript(turns, "alpha"),
+        &long_transcript(turns, "omega"),
     );
     let summary = &value["summary"];
     assert_eq!(summary["bailout"], true, "{summary}");
@@ -281,14 +320,24 @@ fn hundred_thousand_turns_all_different_bail_out() {
         .iter()
         .map(|c| c["new"].as_array().unwrap().len())
         .sum();
-    assert_eq!((old_seen, new_seen), (100_000, 100_000));
+    assert_eq!((old_seen, new_seen), (turns, turns));
 }
 
 #[test]
 fn swapped_halves_of_a_huge_turn_bail_out() {
+    assert_swapped_turn_halves_bail_out(SWAPPED_WORDS);
+}
+
+#[test]
+#[ignore = "full size (README Limits): run with `cargo test --release -- --ignored full_size`"]
+fn full_size_swapped_halves_of_a_400_000_word_turn_bail_out() {
+    assert_swapped_turn_halves_bail_out(200_000);
+}
+
+fn assert_swapped_turn_halves_bail_out(words: usize) {
     // Every word kept, only their order changed: cheap by word counts, costly for Myers.
-    let first: String = (0..200_000).map(|i| format!("a{i} ")).collect();
-    let second: String = (0..200_000).map(|i| format!("b{i} ")).collect();
+    let first: String = (0..words).map(|i| format!("a{i} ")).collect();
+    let second: String = (0..words).map(|i| format!("b{i} ")).collect();
     let value = diff_json(
         &format!("---\ntitle: x\n---\n\nMS. PSAKI:  {first}{second}\n"),
         &format!("---\ntitle: x\n---\n\nMS. PSAKI:  {second}{first}\n"),
@@ -299,9 +348,18 @@ fn swapped_halves_of_a_huge_turn_bail_out() {
 
 #[test]
 fn swapped_halves_of_repeated_turns_bail_out() {
+    assert_swapped_repeated_halves_bail_out(REPEATED_HALF);
+}
+
+#[test]
+#[ignore = "full size (README Limits): run with `cargo test --release -- --ignored full_size`"]
+fn full_size_swapped_halves_of_100_000_repeated_turns_bail_out() {
+    assert_swapped_repeated_halves_bail_out(50_000);
+}
+
+fn assert_swapped_repeated_halves_bail_out(half: usize) {
     // Two keys, each repeated: nothing unique to anchor on, which made similar's Patience
     // fallback grow faster than linearly (160,000 blocks took a minute).
-    let half = 50_000;
     let questions = "Q    Yes?\n\n".repeat(half);
     let answers = "MS. PSAKI:  No.\n\n".repeat(half);
     let value = diff_json(
@@ -612,10 +670,14 @@ fn missing_head_commit_is_an_error_naming_head() {
 #[test]
 fn repository_without_commits_is_empty_not_broken() {
     let repo = Repo::new();
-    for command in ["log", "audit", "check"] {
+    for command in ["log", "audit"] {
         let output = run(&[os(command), repo.dir.as_os_str()]);
         assert_exit_naming(&output, 0, "HEAD has no commits yet");
     }
+    // `check` had nothing to compare, and says so with its own exit code.
+    let output = run(&[os("check"), repo.dir.as_os_str()]);
+    assert_exit_naming(&output, 3, "HEAD has no commits yet");
+    assert_exit_naming(&output, 3, "no briefing changed between base and head");
 }
 
 #[test]
@@ -635,12 +697,20 @@ fn check_of_a_first_commit_has_nothing_to_check_against() {
     repo.write("a.md", &briefing("a", "2022-06-14 12:00:00-04:00", "v1"));
     repo.commit("first");
     let output = run(&[os("check"), repo.dir.as_os_str()]);
+    // Nothing compared is never a pass by accident: exit 3, saying why.
     assert_exit_naming(
         &output,
-        0,
+        3,
         "HEAD is a root commit: nothing to check against",
     );
+    assert_exit_naming(
+        &output,
+        3,
+        "1 briefing touched, all added in the range: nothing to compare",
+    );
     assert!(stdout_of(&output).contains("checked 0 briefings"));
+    let allowed = run(&[os("check"), os("--allow-empty"), repo.dir.as_os_str()]);
+    assert_exit_naming(&allowed, 0, "nothing to compare");
 }
 
 #[test]
@@ -648,9 +718,35 @@ fn unknown_base_is_an_error_naming_it_with_a_hint() {
     let mut repo = Repo::new();
     two_briefings(&mut repo);
     let output = run(&[os("check"), os("--base"), os("nope"), repo.dir.as_os_str()]);
-    assert_exit_naming(&output, 2, "`nope..HEAD`");
+    // The revision as the user typed it, not a range they never wrote.
+    assert_exit_naming(&output, 2, "error: --base nope names no commit in ");
     assert_exit_naming(&output, 2, "hint: name commits git knows here");
-    assert!(!stderr_of(&output).contains("A...B"));
+    assert!(
+        !stderr_of(&output).contains("nope.."),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn a_revision_past_the_first_commit_says_how_far_history_goes() {
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    let output = run(&[
+        os("check"),
+        os("--base"),
+        os("HEAD~99999"),
+        repo.dir.as_os_str(),
+    ]);
+    assert_exit_naming(&output, 2, "--base HEAD~99999 names no commit");
+    assert_exit_naming(
+        &output,
+        2,
+        "goes back past the first commit: HEAD has 2 commits before it",
+    );
+    assert!(!stderr_of(&output).contains("parent 0"));
+    let log = run(&[os("log"), repo.dir.as_os_str(), os("HEAD~99999..HEAD")]);
+    assert_exit_naming(&log, 2, "`HEAD~99999`: goes back past the first commit");
 }
 
 #[test]

@@ -131,3 +131,122 @@ fn no_report_obeys_control_characters_from_the_documents() {
         writeln!(out, "{}", briefdiff::report::digest(&comparison)).unwrap();
     }));
 }
+
+/// The text on one side of a plain word diff: the other side's marks dropped.
+fn one_side(shown: &str, keep: (&str, &str), drop: (&str, &str)) -> String {
+    let mut text = shown.to_string();
+    while let Some(start) = text.find(drop.0) {
+        let after = start + drop.0.len();
+        let end = after + text[after..].find(drop.1).unwrap() + drop.1.len();
+        text.replace_range(start..end, "");
+    }
+    text.replace(keep.0, "").replace(keep.1, "")
+}
+
+#[test]
+fn inline_word_diffs_read_as_each_side_really_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, answer: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("---\ntitle: x\n---\n\nMS. PSAKI:  {answer}\n"),
+        )
+        .unwrap();
+        path
+    };
+    let cases = [
+        ("We’re moving forward on it.", "We’removing forward on it."),
+        ("It costs $3 billion today.", "It costs $3 million today."),
+        ("END 11:41 A.M. here.", "END 11:47 A.M. here."),
+    ];
+    for (old_text, new_text) in cases {
+        let old = write("old.md", old_text);
+        let new = write("new.md", new_text);
+        let output = briefdiff()
+            .args(["diff", "--color", "never"])
+            .args([&old, &new])
+            .output()
+            .unwrap();
+        let text = stdout_of(&output);
+        let line = text
+            .lines()
+            .find(|line| line.starts_with("    MS. PSAKI: "))
+            .unwrap()
+            .trim_start()
+            .trim_start_matches("MS. PSAKI: ");
+        assert_eq!(
+            one_side(line, ("{+", "+}"), ("[-", "-]")),
+            new_text,
+            "{line}"
+        );
+        assert_eq!(
+            one_side(line, ("[-", "-]"), ("{+", "+}")),
+            old_text,
+            "{line}"
+        );
+
+        let markdown = briefdiff()
+            .args(["diff", "--format", "markdown"])
+            .args([&old, &new])
+            .output()
+            .unwrap();
+        let quote = stdout_of(&markdown)
+            .lines()
+            .find(|line| line.starts_with("> "))
+            .unwrap()
+            .trim_start_matches("> **MS. PSAKI:** ")
+            .replace("<del>", "~~")
+            .replace("</del>", "~~")
+            .replace("\\$", "$");
+        assert_eq!(
+            one_side(&quote, ("<ins>", "</ins>"), ("~~", "~~")),
+            new_text,
+            "{quote}"
+        );
+    }
+    let old = write("old.md", cases[0].0);
+    let new = write("new.md", cases[0].1);
+    let shown = stdout_of(&briefdiff().arg("diff").args([&old, &new]).output().unwrap());
+    assert!(
+        shown.contains("We’[-re moving-]{+removing+} forward"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn context_in_a_long_block_ends_at_a_sentence_not_mid_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let speech = |amount: &str| {
+        format!(
+            "---\ntitle: x\n---\n\nMS. PSAKI:  We met the governors this morning to talk \
+             about the storm and the roads that it closed across the region. The President \
+             will announce $3 {amount} for repairs, and the Secretary will travel there on \
+             Thursday. She will meet the mayors and the road crews who have worked through \
+             the night on the bridges and the levees along the river.\n"
+        )
+    };
+    let old = dir.path().join("old.md");
+    let new = dir.path().join("new.md");
+    std::fs::write(&old, speech("billion")).unwrap();
+    std::fs::write(&new, speech("million")).unwrap();
+    let output = briefdiff()
+        .args(["diff"])
+        .args([&old, &new])
+        .output()
+        .unwrap();
+    let text = stdout_of(&output);
+    let block: String = text
+        .lines()
+        .skip_while(|line| !line.starts_with("    MS. PSAKI: "))
+        .take_while(|line| line.starts_with("    "))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        block,
+        "MS. PSAKI: … The President will announce $3 [-billion-]{+million+} for repairs, and \
+         the Secretary will travel there on Thursday. …",
+        "{text}"
+    );
+}
