@@ -13,7 +13,11 @@
 //!    linked as one split or merge however many pieces they have.
 //! 4. **Pairing.** The remaining old and new blocks are paired in order by similarity:
 //!    the pairing that maximises the summed similarity of pairs above
-//!    [`PAIR_THRESHOLD`] (a small dynamic programme over the gap).
+//!    [`PAIR_THRESHOLD`]. Up to [`DENSE_MAX_CELLS`] pairs every pair is scored and a
+//!    dynamic programme over the gap finds it; past that, only the candidates that share
+//!    rare bigrams or sit at the same relative position are scored (`candidates.rs`),
+//!    and the heaviest order-preserving chain of them is taken. 5,000 turns a side,
+//!    every one edited, pair turn for turn in under half a second (release build).
 //! 5. **Splits and merges.** A paired (or lone) block whose counterpart grows, by
 //!    adding unpaired neighbours, into a run that matches it better, and at least
 //!    [`SPLIT_THRESHOLD`], was split (one old → several new) or merged (the reverse).
@@ -21,7 +25,8 @@
 //!    from the budget below.
 //! 6. **Moves.** Blocks still unpaired on both sides, anywhere in the document, are
 //!    matched greedily, best first, above [`MOVE_THRESHOLD`] when both hold at least
-//!    [`MOVE_MIN_ALNUM`] letters and digits.
+//!    [`MOVE_MIN_ALNUM`] letters and digits; many of them, through the same candidates
+//!    (5,000 shuffled and edited turns: the ordered run pairs, all others move).
 //!
 //! Similarity is the Dice coefficient of the blocks' word-bigram multisets (words
 //! lower-cased, with start and end markers so one-word blocks have bigrams too). Bags of
@@ -68,6 +73,8 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
+use super::candidates::{Candidates, heaviest_chain};
+
 /// Changed blocks between anchors pair when their similarity is above this.
 pub(crate) const PAIR_THRESHOLD: f32 = 0.25;
 /// Blocks of different speakers (or kinds) pair only from this similarity: every real
@@ -86,8 +93,44 @@ pub(crate) const PAIRING_BUDGET: usize = 40_000_000;
 /// Above this many old × new blocks, anchors come from keys unique on both sides only
 /// (see `unique_anchor_ops`): the largest real transcript has about 1,000 blocks.
 const MAX_ANCHOR_CELLS: usize = 100_000_000;
-/// Largest similarity matrix (cells) built for one gap.
-const MAX_GAP_CELLS: usize = 4_000_000;
+/// Gaps of up to this many old × new blocks (250 × 250) are paired by scoring every
+/// pair, exactly; larger ones through the candidates of `candidates.rs`, which score
+/// about nine pairs per block. Real revision pairs stay far below it; 5,000 edited turns
+/// a side would be 25,000,000 cells.
+const DENSE_MAX_CELLS: usize = 62_500;
+
+/// A gap's pair scores: every pair, or the candidates only.
+enum Scores {
+    Dense { n: usize, sims: Vec<f32> },
+    Sparse(Candidates),
+}
+
+impl Scores {
+    fn get(&self, i: usize, j: usize) -> f32 {
+        match self {
+            Scores::Dense { n, sims } => sims[i * n + j],
+            Scores::Sparse(candidates) => candidates.get(i, j),
+        }
+    }
+
+    /// The new blocks old block `i` is scored with.
+    fn of_old(&self, i: usize) -> Vec<(usize, f32)> {
+        match self {
+            Scores::Dense { n, sims } => (0..*n).map(|j| (j, sims[i * n + j])).collect(),
+            Scores::Sparse(candidates) => candidates.by_old[i].clone(),
+        }
+    }
+
+    /// The old blocks new block `j` is scored with.
+    fn of_new(&self, j: usize) -> Vec<(usize, f32)> {
+        match self {
+            Scores::Dense { n, sims } => {
+                (0..sims.len() / n).map(|i| (i, sims[i * n + j])).collect()
+            }
+            Scores::Sparse(candidates) => candidates.by_new[j].clone(),
+        }
+    }
+}
 
 /// What the aligner needs to know about one block. `features` and `alnum` are filled
 /// only for blocks left between anchors (most blocks of a revision pair are unchanged
@@ -465,9 +508,31 @@ impl State<'_> {
         if olds.is_empty() || news.is_empty() {
             return;
         }
-        let cost = self.pairing_cost(&olds, &news);
+        let old_feats: Vec<&[u64]> = olds
+            .iter()
+            .map(|&o| self.old[o].features.as_slice())
+            .collect();
+        let new_feats: Vec<&[u64]> = news
+            .iter()
+            .map(|&nn| self.new[nn].features.as_slice())
+            .collect();
         let cells = olds.len().saturating_mul(news.len());
-        if cells > MAX_GAP_CELLS || !self.spend(cost) {
+        let scores = if cells <= DENSE_MAX_CELLS {
+            let cost = self.pairing_cost(&olds, &news);
+            self.spend(cost).then(|| {
+                let n = news.len();
+                let mut sims = vec![0f32; olds.len() * n];
+                for (i, old) in old_feats.iter().enumerate() {
+                    for (j, new) in new_feats.iter().enumerate() {
+                        sims[i * n + j] = similarity(old, new);
+                    }
+                }
+                Scores::Dense { n, sims }
+            })
+        } else {
+            Candidates::find(&old_feats, &new_feats, &mut self.budget).map(Scores::Sparse)
+        };
+        let Some(scores) = scores else {
             self.bailout = true;
             for (&o, &n) in olds.iter().zip(&news) {
                 self.link(LinkKind::Paired, vec![o], vec![n], true);
@@ -483,63 +548,69 @@ impl State<'_> {
                 self.link(LinkKind::Inserted, Vec::new(), vec![n], true);
             }
             return;
-        }
+        };
 
         let (m, n) = (olds.len(), news.len());
-        let mut sims = vec![0f32; m * n];
-        for (i, &o) in olds.iter().enumerate() {
-            for (j, &nn) in news.iter().enumerate() {
-                sims[i * n + j] = similarity(&self.old[o].features, &self.new[nn].features);
-            }
-        }
-        let sim = |i: usize, j: usize| sims[i * n + j];
-
-        // Order-preserving pairing with the largest summed similarity.
-        let width = n + 1;
-        let mut score = vec![0f32; (m + 1) * width];
-        for i in 1..=m {
-            for j in 1..=n {
-                let mut best = score[(i - 1) * width + j].max(score[i * width + j - 1]);
-                let s = sim(i - 1, j - 1);
-                let relabel = self.old[olds[i - 1]].speaker != self.new[news[j - 1]].speaker;
-                if s > PAIR_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD) {
-                    best = best.max(score[(i - 1) * width + j - 1] + s);
-                }
-                score[i * width + j] = best;
-            }
-        }
+        let pairable = |i: usize, j: usize, s: f32| {
+            let relabel = self.old[olds[i]].speaker != self.new[news[j]].speaker;
+            s > PAIR_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD)
+        };
         let mut old_pair: Vec<Option<usize>> = vec![None; m];
         let mut new_pair: Vec<Option<usize>> = vec![None; n];
-        let (mut i, mut j) = (m, n);
-        while i > 0 && j > 0 {
-            let here = score[i * width + j];
-            if here == score[(i - 1) * width + j] {
-                i -= 1;
-            } else if here == score[i * width + j - 1] {
-                j -= 1;
-            } else {
-                old_pair[i - 1] = Some(j - 1);
-                new_pair[j - 1] = Some(i - 1);
-                i -= 1;
-                j -= 1;
+        match &scores {
+            Scores::Dense { sims, .. } => {
+                // Order-preserving pairing with the largest summed similarity.
+                let sim = |i: usize, j: usize| sims[i * n + j];
+                let width = n + 1;
+                let mut score = vec![0f32; (m + 1) * width];
+                for i in 1..=m {
+                    for j in 1..=n {
+                        let mut best = score[(i - 1) * width + j].max(score[i * width + j - 1]);
+                        let s = sim(i - 1, j - 1);
+                        if pairable(i - 1, j - 1, s) {
+                            best = best.max(score[(i - 1) * width + j - 1] + s);
+                        }
+                        score[i * width + j] = best;
+                    }
+                }
+                let (mut i, mut j) = (m, n);
+                while i > 0 && j > 0 {
+                    let here = score[i * width + j];
+                    if here == score[(i - 1) * width + j] {
+                        i -= 1;
+                    } else if here == score[i * width + j - 1] {
+                        j -= 1;
+                    } else {
+                        old_pair[i - 1] = Some(j - 1);
+                        new_pair[j - 1] = Some(i - 1);
+                        i -= 1;
+                        j -= 1;
+                    }
+                }
+            }
+            Scores::Sparse(candidates) => {
+                let pairs: Vec<(usize, usize, f32)> = candidates
+                    .by_old
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, list)| list.iter().map(move |&(j, s)| (i, j, s)))
+                    .filter(|&(i, j, s)| pairable(i, j, s))
+                    .collect();
+                for (i, j) in heaviest_chain(&pairs) {
+                    old_pair[i] = Some(j);
+                    new_pair[j] = Some(i);
+                }
             }
         }
 
-        let old_feats: Vec<&[u64]> = olds
-            .iter()
-            .map(|&o| self.old[o].features.as_slice())
-            .collect();
-        let new_feats: Vec<&[u64]> = news
-            .iter()
-            .map(|&nn| self.new[nn].features.as_slice())
-            .collect();
         let mut old_taken = vec![false; m];
         let mut new_taken = vec![false; n];
         let mut budget = self.budget;
         let splits = groups(
             &old_feats,
             &new_feats,
-            &|i, j| sim(i, j),
+            &|i, j| scores.get(i, j),
+            &|i| scores.of_old(i),
             (&mut old_pair, &mut new_pair),
             (&mut old_taken, &mut new_taken),
             &mut budget,
@@ -547,7 +618,8 @@ impl State<'_> {
         let merges = groups(
             &new_feats,
             &old_feats,
-            &|j, i| sim(i, j),
+            &|j, i| scores.get(i, j),
+            &|j| scores.of_new(j),
             (&mut new_pair, &mut old_pair),
             (&mut new_taken, &mut old_taken),
             &mut budget,
@@ -600,17 +672,42 @@ impl State<'_> {
         if olds.is_empty() || news.is_empty() {
             return;
         }
-        let cost = self.pairing_cost(&olds, &news);
-        if !self.spend(cost) {
-            return;
-        }
+        let movable = |o: usize, n: usize, s: f32| {
+            let relabel = self.old[o].speaker != self.new[n].speaker;
+            s > MOVE_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD)
+        };
         let mut candidates = Vec::new();
-        for &o in &olds {
-            for &n in &news {
-                let s = similarity(&self.old[o].features, &self.new[n].features);
-                let relabel = self.old[o].speaker != self.new[n].speaker;
-                if s > MOVE_THRESHOLD && (!relabel || s >= RELABEL_THRESHOLD) {
-                    candidates.push((s, o, n));
+        if olds.len().saturating_mul(news.len()) <= DENSE_MAX_CELLS {
+            let cost = self.pairing_cost(&olds, &news);
+            if !self.spend(cost) {
+                return;
+            }
+            for &o in &olds {
+                for &n in &news {
+                    let s = similarity(&self.old[o].features, &self.new[n].features);
+                    if movable(o, n, s) {
+                        candidates.push((s, o, n));
+                    }
+                }
+            }
+        } else {
+            let old_feats: Vec<&[u64]> = olds
+                .iter()
+                .map(|&o| self.old[o].features.as_slice())
+                .collect();
+            let new_feats: Vec<&[u64]> = news
+                .iter()
+                .map(|&n| self.new[n].features.as_slice())
+                .collect();
+            let Some(found) = Candidates::find(&old_feats, &new_feats, &mut self.budget) else {
+                self.bailout = true;
+                return;
+            };
+            for (i, list) in found.by_old.iter().enumerate() {
+                for &(j, s) in list {
+                    if movable(olds[i], news[j], s) {
+                        candidates.push((s, olds[i], news[j]));
+                    }
                 }
             }
         }
@@ -633,6 +730,7 @@ fn groups(
     one: &[&[u64]],
     many: &[&[u64]],
     sim: &dyn Fn(usize, usize) -> f32,
+    near: &dyn Fn(usize) -> Vec<(usize, f32)>,
     (one_pair, many_pair): (&mut [Option<usize>], &mut [Option<usize>]),
     (one_taken, many_taken): (&mut [bool], &mut [bool]),
     budget: &mut usize,
@@ -646,10 +744,9 @@ fn groups(
         let free = |j: usize| many_pair[j].is_none() && !many_taken[j];
         let seed = match one_pair[i] {
             Some(j) => Some(j),
-            None => (0..many.len())
-                .filter(|&j| free(j))
-                .map(|j| (j, sim(i, j)))
-                .filter(|&(_, s)| s > 0.0)
+            None => near(i)
+                .into_iter()
+                .filter(|&(j, s)| free(j) && s > 0.0)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                 .map(|(j, _)| j),
         };

@@ -14,6 +14,7 @@
 //! `blocks` of each side.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::hash::{Hash, Hasher};
 
 use super::align::{AlignItem, LinkKind, Side, align};
@@ -21,7 +22,7 @@ use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::hash::FxHasher;
 use super::tokens::{Token, TokenKind, tokenize};
-use super::words::{WordDiff, count_words, diff_tokens};
+use super::words::{WORD_DIFF_BUDGET, WordDiff, count_words, diff_tokens};
 use crate::config::{Config, TextRule};
 use crate::model::{Block, BlockKind, Briefing};
 use crate::parse::normalize::collapse_whitespace;
@@ -151,6 +152,8 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
         *point = next;
     }
 
+    // The word diffs of the whole comparison share one bound (`words.rs`).
+    let word_budget = Cell::new(WORD_DIFF_BUDGET);
     let mut keyed = Vec::new();
     for link in &alignment.links {
         let olds = pick(old_side, &old_tokens, &link.old);
@@ -158,7 +161,13 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
         let change = match link.kind {
             LinkKind::Same => match (olds.as_slice(), news.as_slice()) {
                 ([o], [n]) if unchanged(o.prepared, n.prepared) => None,
-                _ => Some(joined_change(ChangeKind::Edited, &olds, &news, &classifier)),
+                _ => Some(joined_change(
+                    ChangeKind::Edited,
+                    &olds,
+                    &news,
+                    &classifier,
+                    &word_budget,
+                )),
             },
             LinkKind::Paired => {
                 let relabeled = olds
@@ -170,11 +179,29 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
                 } else {
                     ChangeKind::Edited
                 };
-                Some(joined_change(kind, &olds, &news, &classifier))
+                Some(joined_change(kind, &olds, &news, &classifier, &word_budget))
             }
-            LinkKind::Moved => Some(joined_change(ChangeKind::Moved, &olds, &news, &classifier)),
-            LinkKind::Split => Some(joined_change(ChangeKind::Split, &olds, &news, &classifier)),
-            LinkKind::Merged => Some(joined_change(ChangeKind::Merged, &olds, &news, &classifier)),
+            LinkKind::Moved => Some(joined_change(
+                ChangeKind::Moved,
+                &olds,
+                &news,
+                &classifier,
+                &word_budget,
+            )),
+            LinkKind::Split => Some(joined_change(
+                ChangeKind::Split,
+                &olds,
+                &news,
+                &classifier,
+                &word_budget,
+            )),
+            LinkKind::Merged => Some(joined_change(
+                ChangeKind::Merged,
+                &olds,
+                &news,
+                &classifier,
+                &word_budget,
+            )),
             LinkKind::Inserted | LinkKind::Deleted => Some(lone_change(&olds, &news, &classifier)),
         };
         let Some(mut change) = change else { continue };
@@ -426,6 +453,7 @@ fn joined_change(
     olds: &[Piece<'_, '_>],
     news: &[Piece<'_, '_>],
     classifier: &Classifier<'_>,
+    word_budget: &Cell<usize>,
 ) -> BodyChange {
     let join = |side: &[Piece<'_, '_>]| -> String {
         side.iter()
@@ -452,7 +480,7 @@ fn joined_change(
         mut words_inserted,
         links,
         bailout,
-    } = diff_tokens(&old_tokens, &new_tokens, classifier);
+    } = diff_tokens(&old_tokens, &new_tokens, classifier, word_budget);
 
     let first_speaker = olds.first().and_then(|o| o.prepared.speaker_key());
     let speakers_kept = olds
@@ -747,10 +775,11 @@ mod tests {
 
     #[test]
     fn heavily_rewritten_speech_bails_out() {
-        // A 6,000-word turn in which every other ten-word stretch was rewritten: similar
-        // enough to pair, too costly to diff word by word.
-        let words = |tag: &str, every: usize| -> String {
-            (0..6000)
+        // A turn in which every other ten-word stretch was rewritten: similar enough to
+        // pair. At 6,000 words the word diff is affordable; at 40,000 (half of them
+        // changed: 80,000 tokens × 40,000 edits) it is past the comparison's budget.
+        let words = |tag: &str, every: usize, count: usize| -> String {
+            (0..count)
                 .map(|i| {
                     if (i / 10) % 2 == every {
                         format!("{tag}{i} ")
@@ -760,20 +789,22 @@ mod tests {
                 })
                 .collect()
         };
-        let old = format!("THE PRESIDENT:  {}", words("old", 2));
-        let new = format!("THE PRESIDENT:  {}", words("new", 1));
-        let body = diff(&[A, &old], &[A, &new]);
-        assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![1], vec![1])]);
-        assert!(body.changes[0].bailout);
-        assert!(summarize(&body).bailout);
-        assert_eq!(
-            body.changes[0].words_inserted,
-            body.changes[0].words_deleted
-        );
-        assert_eq!(
-            rebuild(&body.changes[0].ops, OpKind::Insert),
-            briefing(&[&new]).blocks[0].text
-        );
+        for (count, bails) in [(6_000, false), (40_000, true)] {
+            let old = format!("THE PRESIDENT:  {}", words("old", 2, count));
+            let new = format!("THE PRESIDENT:  {}", words("new", 1, count));
+            let body = diff(&[A, &old], &[A, &new]);
+            assert_eq!(kinds(&body), [(ChangeKind::Edited, vec![1], vec![1])]);
+            assert_eq!(body.changes[0].bailout, bails, "{count}");
+            assert_eq!(summarize(&body).bailout, bails);
+            assert_eq!(
+                body.changes[0].words_inserted,
+                body.changes[0].words_deleted
+            );
+            assert_eq!(
+                rebuild(&body.changes[0].ops, OpKind::Insert),
+                briefing(&[&new]).blocks[0].text
+            );
+        }
     }
 
     #[test]
@@ -796,20 +827,26 @@ mod tests {
     }
 
     #[test]
-    fn every_turn_different_bails_out_by_position() {
-        let old: Vec<String> = (0..100_000)
-            .map(|i| format!("MS. A:  old turn {i}"))
+    fn every_turn_edited_pairs_turn_by_turn_past_the_dense_bound() {
+        // 2,000 turns a side, every one edited: 4,000,000 pairs, far past what is
+        // scored pair by pair; the rare-bigram candidates pair each with its own.
+        let old: Vec<String> = (0..2_000)
+            .map(|i| format!("MS. A:  old turn {i} about item {}", i * 7))
             .collect();
-        let new: Vec<String> = (0..100_000)
-            .map(|i| format!("MS. A:  new turn {i}"))
+        let new: Vec<String> = (0..2_000)
+            .map(|i| format!("MS. A:  new turn {i} about item {}", i * 7))
             .collect();
         let old: Vec<&str> = old.iter().map(String::as_str).collect();
         let new: Vec<&str> = new.iter().map(String::as_str).collect();
         let body = diff(&old, &new);
         let summary = summarize(&body);
-        assert!(summary.bailout);
-        assert_eq!(summary.edited, 100_000);
-        assert!(body.changes.iter().all(|c| c.bailout));
+        assert!(!summary.bailout);
+        assert_eq!(summary.edited, 2_000);
+        assert!(body.changes.iter().all(|c| c.old == c.new));
+        assert_eq!(
+            (summary.words_deleted, summary.words_inserted),
+            (2_000, 2_000)
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod align;
 mod body;
+mod candidates;
 mod classify;
 mod comparison;
 pub(crate) mod hash;
@@ -98,7 +99,14 @@ pub fn findings_of(
 /// ops are built: lossless, cosmetic runs flagged.
 pub fn text_ops(old: &str, new: &str, config: &Config) -> Vec<WordOp> {
     let classifier = classify::Classifier::new(config);
-    words::diff_tokens(&tokens::tokenize(old), &tokens::tokenize(new), &classifier).ops
+    let budget = std::cell::Cell::new(words::WORD_DIFF_BUDGET);
+    words::diff_tokens(
+        &tokens::tokenize(old),
+        &tokens::tokenize(new),
+        &classifier,
+        &budget,
+    )
+    .ops
 }
 
 /// The visible start of a text: what a reader sees up to its `words`-th word (markup and

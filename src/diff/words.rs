@@ -7,6 +7,7 @@
 //! (`classify.rs`) is cosmetic and counts no words; a link target inside a replaced run
 //! is reported as a [`LinkChange`], never as words.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -18,12 +19,14 @@ use super::tokens::{Token, TokenKind, split_host};
 #[cfg(test)]
 use super::tokens::tokenize;
 
-/// Above this estimate of Myers work ((tokens left after trimming the common prefix and
-/// suffix) × (their edit distance, or tokens that cannot match when that alone is over
-/// the bound)), a block is reported as replaced, with
-/// `bailout`. A 6,287-word speech swapped for another scores ~2×10⁸; the largest real
-/// edit inside one long turn scores under 10⁵.
-pub(crate) const WORD_DIFF_BUDGET: usize = 20_000_000;
+/// The Myers work one comparison may spend on word diffs: each changed block pair costs
+/// (tokens left after trimming the common prefix and suffix) × (their edit distance),
+/// or the square of a quarter of those tokens when that is smaller; a pair that no
+/// longer fits is reported as replaced, with `bailout`. The largest real edit inside one
+/// long turn costs under 10⁵; a 5 MB paragraph (800,000 words) with 100 scattered edits
+/// 3.2×10⁸, about half a second; a whole document's pairs share the bound, so a hostile
+/// one with many such paragraphs stops after the first few.
+pub(crate) const WORD_DIFF_BUDGET: usize = 500_000_000;
 
 /// The word-level ops of one block pair, with their counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,11 +46,12 @@ pub(crate) fn diff_tokens(
     old_tokens: &[Token<'_>],
     new_tokens: &[Token<'_>],
     classifier: &Classifier<'_>,
+    budget: &Cell<usize>,
 ) -> WordDiff {
     let old_cores: Vec<&str> = old_tokens.iter().map(|token| token.core).collect();
     let new_cores: Vec<&str> = new_tokens.iter().map(|token| token.core).collect();
 
-    let bailout = too_costly(&old_cores, &new_cores);
+    let bailout = too_costly(&old_cores, &new_cores, budget);
     let ops = if bailout {
         replaced_middle(&old_cores, &new_cores)
     } else {
@@ -127,7 +131,12 @@ pub(crate) fn diff_tokens(
 /// Diffs two texts token by token.
 #[cfg(test)]
 pub(crate) fn diff_words(old: &str, new: &str, classifier: &Classifier<'_>) -> WordDiff {
-    diff_tokens(&tokenize(old), &tokenize(new), classifier)
+    diff_tokens(
+        &tokenize(old),
+        &tokenize(new),
+        classifier,
+        &Cell::new(WORD_DIFF_BUDGET),
+    )
 }
 
 /// A link target or a URL: one token, but a long one whose change is usually a few
@@ -273,14 +282,20 @@ pub(crate) fn count_words(tokens: &[Token<'_>]) -> usize {
 /// Estimates Myers' work on what is left after the common prefix and suffix: its cost
 /// grows with (length × edit distance), and the multiset difference of the tokens is a
 /// lower bound of the edit distance that costs one pass to compute.
-fn too_costly(old: &[&str], new: &[&str]) -> bool {
+fn too_costly(old: &[&str], new: &[&str], budget: &Cell<usize>) -> bool {
+    let limit = budget.get();
     let prefix = common_prefix(old, new);
     let suffix = common_suffix(&old[prefix..], &new[prefix..]);
     let old_mid = &old[prefix..old.len() - suffix];
     let new_mid = &new[prefix..new.len() - suffix];
     let length = old_mid.len() + new_mid.len();
-    if length.saturating_mul(length) / 4 <= WORD_DIFF_BUDGET {
-        return false;
+    let spend = |cost: usize| {
+        budget.set(limit - cost);
+        false
+    };
+    let small = length.saturating_mul(length) / 4;
+    if small <= limit && small <= SMALL_PAIR_COST {
+        return spend(small);
     }
     let mut balance: HashMap<&str, i64> = HashMap::new();
     for token in old_mid {
@@ -291,18 +306,31 @@ fn too_costly(old: &[&str], new: &[&str]) -> bool {
     }
     let distance: u64 = balance.values().map(|count| count.unsigned_abs()).sum();
     let distance = usize::try_from(distance).unwrap_or(usize::MAX).max(1);
-    if length.saturating_mul(distance) > WORD_DIFF_BUDGET {
+    if length.saturating_mul(distance) > limit {
         return true;
+    }
+    // The edit distance is at most the tokens there are: when even that fits, the
+    // search below is not needed.
+    if length.saturating_mul(length) <= limit {
+        return spend(length * length);
     }
     // Unmatched counts are only a lower bound of the edit distance: the same words in
     // another order (two halves swapped) count nothing yet need every word moved. Find
     // the real distance, giving up as soon as it passes what the budget allows.
-    !edit_distance_within(old_mid, new_mid, WORD_DIFF_BUDGET / length)
+    match edit_distance(old_mid, new_mid, limit / length.max(1)) {
+        Some(distance) => spend(length.saturating_mul(distance.max(1)).min(limit)),
+        None => true,
+    }
 }
 
-/// True when `old` becomes `new` with at most `max_d` deletes and inserts: Myers' greedy
-/// forward search, stopped after `max_d` steps, so it costs O((N + M) · max_d) at worst.
-fn edit_distance_within(old: &[&str], new: &[&str], max_d: usize) -> bool {
+/// Pairs whose whole cost bound is at most this are not measured further: a block of a
+/// few thousand tokens costs less to diff than to count.
+const SMALL_PAIR_COST: usize = 1_000_000;
+
+/// The number of deletes and inserts that turn `old` into `new`, when it is at most
+/// `max_d`: Myers' greedy forward search, stopped after `max_d` steps, so it costs
+/// O((N + M) · max_d) at worst.
+fn edit_distance(old: &[&str], new: &[&str], max_d: usize) -> Option<usize> {
     let (n, m) = (old.len(), new.len());
     let max_d = max_d.min(n + m);
     // v[k + offset]: the furthest `x` reached on diagonal k = x - y.
@@ -327,11 +355,11 @@ fn edit_distance_within(old: &[&str], new: &[&str], max_d: usize) -> bool {
             }
             v[index] = x;
             if x >= n && y >= m {
-                return true;
+                return Some(d);
             }
         }
     }
-    false
+    None
 }
 
 /// The ops for a pair past the cost bound: common prefix and suffix kept, the middle
@@ -588,13 +616,30 @@ mod tests {
 
     #[test]
     fn huge_replacement_bails_out_but_stays_lossless() {
-        let old: String = (0..6000).map(|i| format!("old{i} ")).collect();
-        let new: String = (0..6000).map(|i| format!("new{i} ")).collect();
+        // 20,000 words for 20,000 others: 40,000 tokens × 40,000 edits, past the budget.
+        let old: String = (0..20_000).map(|i| format!("old{i} ")).collect();
+        let new: String = (0..20_000).map(|i| format!("new{i} ")).collect();
         let result = diff(&old, &new);
         assert!(result.bailout);
-        assert_eq!(result.words_deleted, 6000);
+        assert_eq!(result.words_deleted, 20_000);
         assert_eq!(rebuild(&result.ops, OpKind::Delete), old);
         assert_eq!(rebuild(&result.ops, OpKind::Insert), new);
+    }
+
+    #[test]
+    fn blocks_of_one_comparison_share_the_budget() {
+        // 6,000 words for 6,000 others costs 12,000 tokens × 12,000 edits: three such
+        // pairs fit in one comparison's budget, the fourth does not.
+        let old: Vec<String> = (0..6_000).map(|i| format!("a{i}")).collect();
+        let new: Vec<String> = (0..6_000).map(|i| format!("b{i}")).collect();
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        let new: Vec<&str> = new.iter().map(String::as_str).collect();
+        let budget = Cell::new(WORD_DIFF_BUDGET);
+        let fits = (0..5)
+            .take_while(|_| !too_costly(&old, &new, &budget))
+            .count();
+        assert_eq!(fits, 3);
+        assert_eq!(budget.get(), WORD_DIFF_BUDGET - 3 * 12_000 * 12_000);
     }
 
     #[test]
