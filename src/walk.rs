@@ -151,9 +151,10 @@ pub fn walk<E>(
     mut sink: impl FnMut(DocumentReport) -> Result<(), E>,
 ) -> Result<(), WalkError<E>> {
     let jobs = worker_threads(options.jobs, histories.len());
+    let large = LargeDocuments::default();
     if jobs == 1 || histories.len() < 2 {
         for history in histories {
-            sink(walk_history(archive, history, options)).map_err(WalkError::Sink)?;
+            sink(walk_history(archive, history, options, &large)).map_err(WalkError::Sink)?;
         }
         return Ok(());
     }
@@ -164,6 +165,7 @@ pub fn walk<E>(
         for _ in 0..jobs.min(histories.len()) {
             let sender = sender.clone();
             let queue = &queue;
+            let large = &large;
             let spawned = std::thread::Builder::new()
                 .name("briefdiff-walk".into())
                 .spawn_scoped(scope, move || {
@@ -172,7 +174,7 @@ pub fn walk<E>(
                         let start = chunk.start;
                         let reports = histories[chunk]
                             .iter()
-                            .map(|history| walk_history(archive, history, options))
+                            .map(|history| walk_history(archive, history, options, large))
                             .collect();
                         if sender.send((start, reports)).is_err() {
                             break;
@@ -321,12 +323,36 @@ pub fn compared_revisions(
     revisions.iter().skip(skip)
 }
 
+/// Files from this size on are large: 1 MiB, past the largest real transcript (under
+/// 1 MB). A large file's parse holds about 24 times its size (1,000,000 short turns in
+/// 13 MB took 294 MB), and comparing two of them up to `diff`'s own memory bound more.
+pub const LARGE_FILE_BYTES: usize = 1024 * 1024;
+
+/// The one history with large files that a walk works on at a time: a worker that
+/// meets a large file waits for it, and holds it to the end of its history. So a walk
+/// holds at most one large history's memory (two parses and a comparison, about 1 GB for
+/// the largest files) whatever `--jobs` is, and no worker ever waits holding anything
+/// else, so none waits forever. The output does not depend on it.
+#[derive(Debug, Default)]
+pub struct LargeDocuments {
+    turn: Mutex<()>,
+}
+
+impl LargeDocuments {
+    fn hold(&self) -> MutexGuard<'_, ()> {
+        // A poisoned lock only means a worker panicked; the walk is stopping anyway.
+        self.turn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// One history: read and parse every revision once, then compare the selected pairs.
 pub fn walk_history(
     archive: &dyn Archive,
     history: &History,
     options: &WalkOptions,
+    large: &LargeDocuments,
 ) -> DocumentReport {
+    let mut held = None;
     let config = &options.diff.config;
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
@@ -347,7 +373,15 @@ pub fn walk_history(
     let mut has_front_matter = false;
     for (position, revision) in selected.into_iter().enumerate() {
         let side = side_of(revision);
-        let parsed = match load_revision(archive, revision, previous.as_ref(), &mut cache) {
+        let loaded = load_revision(
+            archive,
+            revision,
+            previous.as_ref(),
+            &mut cache,
+            large,
+            &mut held,
+        );
+        let parsed = match loaded {
             Ok((parsed, fresh_warnings)) => {
                 warnings.extend(fresh_warnings);
                 parsed
@@ -525,11 +559,13 @@ impl RecentParses {
 /// lately in this history is that parse, and a body byte-identical to the last
 /// revision's reuses its blocks. The warnings are the parser's, for a revision parsed
 /// here (a blob seen before had its warnings reported then).
-fn load_revision(
+fn load_revision<'l>(
     archive: &dyn Archive,
     revision: &RevisionRef,
     previous: Option<&Seen>,
     cache: &mut RecentParses,
+    large: &'l LargeDocuments,
+    held: &mut Option<MutexGuard<'l, ()>>,
 ) -> Result<(Loaded, Vec<ParseWarning>), String> {
     if revision.is_absent() {
         return Ok((Loaded::Absent(Arc::new(Briefing::default())), Vec::new()));
@@ -540,6 +576,10 @@ fn load_revision(
         return Ok((Loaded::Parsed(parsed), Vec::new()));
     }
     let bytes = archive.read(revision).map_err(|error| error.to_string())?;
+    let size = bytes.len();
+    if size >= LARGE_FILE_BYTES && held.is_none() {
+        *held = Some(large.hold());
+    }
     let previous = match previous.map(|seen| &seen.parsed) {
         Some(Loaded::Parsed(previous)) => Some(previous.as_ref()),
         _ => None,
@@ -548,7 +588,10 @@ fn load_revision(
         parse_revision_front(bytes, &revision.origin, previous).map_err(|e| e.to_string())?;
     let warnings = parsed.warnings.clone();
     let parsed = Rc::new(parsed);
-    if let Some(blob) = revision.blob_id() {
+    // A large parse is not kept for a blob that may come back: it costs its memory.
+    if let Some(blob) = revision.blob_id()
+        && size < LARGE_FILE_BYTES
+    {
         cache.put(blob, &parsed);
     }
     Ok((Loaded::Parsed(parsed), warnings))
@@ -946,7 +989,16 @@ mod tests {
             ],
         );
         let mut cache = RecentParses::default();
-        let (first, _) = load_revision(&archive, &history.revisions[0], None, &mut cache).unwrap();
+        let large = LargeDocuments::default();
+        let (first, _) = load_revision(
+            &archive,
+            &history.revisions[0],
+            None,
+            &mut cache,
+            &large,
+            &mut None,
+        )
+        .unwrap();
         // Parsed with its body, the next revision reuses the blocks, lines shifted.
         let first = first.with_body();
         let seen = Seen {
@@ -954,8 +1006,15 @@ mod tests {
             body: Some(body_hash(&first.briefing())),
             parsed: first,
         };
-        let (second, _) =
-            load_revision(&archive, &history.revisions[1], Some(&seen), &mut cache).unwrap();
+        let (second, _) = load_revision(
+            &archive,
+            &history.revisions[1],
+            Some(&seen),
+            &mut cache,
+            &large,
+            &mut None,
+        )
+        .unwrap();
         let Loaded::Parsed(parsed) = &second else {
             panic!("absent");
         };
@@ -972,6 +1031,8 @@ mod tests {
             &history.revisions[0],
             None,
             &mut RecentParses::default(),
+            &large,
+            &mut None,
         )
         .unwrap();
         let seen = Seen {
@@ -984,6 +1045,8 @@ mod tests {
             &history.revisions[1],
             Some(&seen),
             &mut RecentParses::default(),
+            &large,
+            &mut None,
         )
         .unwrap();
         let Loaded::Parsed(parsed) = &second else {

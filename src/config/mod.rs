@@ -34,6 +34,8 @@ pub struct Config {
     pub ignore: IgnoreRules,
     /// When one revision's shared change is a bulk event.
     pub bulk: BulkSettings,
+    /// How much memory one comparison may take before it is made the cheap way.
+    pub limits: Limits,
     /// Which files of an archive are briefings.
     pub paths: PathRules,
     /// Site chrome (breadcrumbs, embed fallbacks) left out of comparisons like ignore
@@ -43,6 +45,26 @@ pub struct Config {
     pub profile: Option<&'static str>,
     /// The file the config was read from; `None` for the built-in defaults.
     pub file: Option<PathBuf>,
+}
+
+/// Bounds a config may lower (or raise) for the machine it runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The estimated memory, in bytes, past which one comparison is made the cheap way
+    /// (blocks anchored on keys, each stretch between them one change, `bailout`).
+    pub comparison_bytes: usize,
+}
+
+/// 256 MiB: the largest real transcript estimates under 10 MiB, two revisions of
+/// 1,000,000 short edited turns 1.9 GB.
+pub const DEFAULT_COMPARISON_BYTES: usize = 256 * 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            comparison_bytes: DEFAULT_COMPARISON_BYTES,
+        }
+    }
 }
 
 /// When a change one revision makes to many briefings is one bulk event.
@@ -430,6 +452,14 @@ impl Config {
             include: globs("include", raw.paths.include)?,
             exclude: globs("exclude", raw.paths.exclude)?,
         };
+        let limits = Limits {
+            comparison_bytes: raw
+                .limits
+                .comparison_mib
+                .map_or(DEFAULT_COMPARISON_BYTES, |mib| {
+                    mib.saturating_mul(1024 * 1024)
+                }),
+        };
         let bulk = BulkSettings {
             min_briefings: raw.bulk.min_briefings.unwrap_or(DEFAULT_BULK_MIN_BRIEFINGS),
         };
@@ -439,6 +469,7 @@ impl Config {
             hosts: raw.hosts,
             ignore,
             bulk,
+            limits,
             paths,
             ..Config::default()
         };
@@ -646,9 +677,18 @@ struct RawConfig {
     #[serde(default)]
     bulk: RawBulk,
     #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
     paths: RawPaths,
     #[serde(default)]
     profile: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    #[serde(default)]
+    comparison_mib: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -292,7 +292,10 @@ pub(crate) fn align(
 /// took seconds, 160,000 a minute): the core of patience diff alone. Keys found exactly
 /// once on each side, kept in the longest run whose positions increase on both sides
 /// (O(n log n)), then extended over equal neighbours; what lies between is a gap.
-fn unique_anchor_ops(old: &[u64], new: &[u64]) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
+pub(crate) fn unique_anchor_ops(
+    old: &[u64],
+    new: &[u64],
+) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
     let mut counts: HashMap<u64, (usize, usize, usize, usize)> = HashMap::new();
     for (index, key) in old.iter().enumerate() {
         let entry = counts.entry(*key).or_insert((0, 0, 0, 0));

@@ -21,6 +21,7 @@ use super::align::{AlignItem, LinkKind, Side, align};
 use super::classify::{Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::hash::FxHasher;
+use super::outsized;
 use super::tokens::{Token, TokenKind, tokenize};
 use super::words::{WORD_DIFF_BUDGET, WordDiff, count_words, diff_tokens};
 use crate::config::{Config, TextRule};
@@ -88,6 +89,17 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
         .zip(new.blocks[head..].iter().rev())
         .take_while(|(o, n)| same(o, n))
         .count();
+    let (old_mid, new_mid) = (
+        &old.blocks[head..old.blocks.len() - tail],
+        &new.blocks[head..new.blocks.len() - tail],
+    );
+    if outsized::estimate(old_mid, new_mid) > config.limits.comparison_bytes {
+        return BodyDiff {
+            changes: outsized::compare_outsized(old_mid, new_mid, (head, head), &classifier),
+            bailout: true,
+            ..BodyDiff::default()
+        };
+    }
     let mut left_out = LeftOut::default();
     let old_all = prepare(
         &old.blocks,

@@ -13,6 +13,7 @@ mod classify;
 mod comparison;
 pub(crate) mod hash;
 mod meta;
+mod outsized;
 mod rules;
 #[cfg(test)]
 mod testing;

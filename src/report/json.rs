@@ -60,6 +60,8 @@ pub struct RunSummary {
     /// Blocks where an `ignore.text` rule was cut short; only shown when there are any.
     #[serde(skip_serializing_if = "is_zero")]
     pub ignore_cut: usize,
+    /// Comparisons where a cost bound fired (`summary.bailout`).
+    pub bailouts: usize,
     /// Files or revisions that could not be read or parsed.
     pub errors: usize,
     /// Located warnings (skipped objects, odd files).
@@ -115,6 +117,7 @@ impl RunSummary {
         self.words_inserted += comparison.summary.words_inserted;
         self.ignored += comparison.summary.ignored;
         self.chrome += comparison.summary.chrome;
+        self.bailouts += usize::from(comparison.summary.bailout);
         self.links += comparison.summary.links;
         self.ignore_cut += comparison.summary.ignore_cut;
     }

@@ -1130,3 +1130,64 @@ fn a_duplicate_front_matter_key_is_located_at_the_repeat() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Memory per comparison
+
+/// A comparison whose estimate passes `limits.comparison_mib` is made the cheap way:
+/// each stretch between anchors one change, flagged, counted, lossless in its texts.
+#[test]
+fn an_outsized_comparison_is_made_the_cheap_way_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("snapshots");
+    let turns = |salt: &str| -> String {
+        (0..3_000)
+            .map(|i| format!("MS. A:  Turn {i} on item {} {salt}.", i * 3))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    snapshots(
+        &root,
+        &[
+            (
+                "2022-06-14",
+                &[("big.md", briefing("big", &turns("as written")))],
+            ),
+            (
+                "2022-06-15",
+                &[("big.md", briefing("big", &turns("as edited")))],
+            ),
+        ],
+    );
+    let config = dir.path().join("small.yaml");
+    fs::write(&config, "limits:\n  comparison_mib: 1\n").unwrap();
+    let cheap = run(&[
+        os("audit"),
+        os("--format"),
+        os("json"),
+        os("--config"),
+        config.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(cheap.status.code(), Some(0), "{}", stderr_of(&cheap));
+    let lines = json_lines(&cheap);
+    // The turns stand twice in the briefing, around an unchanged question that anchors:
+    // two stretches, two changes, every turn in one of them.
+    let body = lines[0]["body"].as_array().unwrap();
+    assert_eq!(body.len(), 2, "{body:?}");
+    assert!(body.iter().all(|change| change["bailout"] == true));
+    let olds: usize = body
+        .iter()
+        .map(|change| change["old"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(olds, 2 * 3_000);
+    assert_eq!(lines[0]["summary"]["bailout"], true);
+    assert_eq!(lines.last().unwrap()["bailouts"], 1);
+
+    // The same pair within the default bound is compared turn by turn.
+    let full = run(&[os("audit"), os("--format"), os("json"), root.as_os_str()]);
+    let lines = json_lines(&full);
+    assert_eq!(lines[0]["summary"]["edited"], 2 * 3_000);
+    assert_eq!(lines[0]["summary"]["bailout"], false);
+    assert_eq!(lines.last().unwrap()["bailouts"], 0);
+}
