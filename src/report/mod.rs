@@ -14,6 +14,7 @@ pub mod comment;
 mod digest;
 mod excerpt;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod outline;
