@@ -9,6 +9,7 @@
 //! `impl Write` and returns `io::Result`, so a closed pipe surfaces as an error the binary
 //! can treat quietly.
 
+pub mod atom;
 mod clock;
 pub mod comment;
 mod digest;
