@@ -20,6 +20,7 @@ pub mod json;
 pub mod markdown;
 pub mod outline;
 pub mod side_by_side;
+pub mod sqlite;
 mod style;
 pub mod terminal;
 mod visible;
