@@ -12,6 +12,7 @@
 mod support;
 
 mod archive;
+mod browser;
 mod cli;
 mod corpus;
 mod diff;
@@ -21,6 +22,7 @@ mod gitint;
 mod habits;
 mod hostile;
 mod hostile_archives;
+mod html;
 mod parse;
 mod report;
 mod revisions;

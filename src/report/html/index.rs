@@ -59,6 +59,18 @@ pub(crate) fn month_of(date: &str) -> Option<&str> {
     (digits(0..4) && bytes[4] == b'-' && digits(5..7)).then_some(month)
 }
 
+/// A briefing that is part of a bulk event.
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub(crate) document: String,
+    pub(crate) title: Option<String>,
+    /// Its page, when it has changes of its own to show.
+    pub(crate) page: Option<String>,
+}
+
+/// Members listed under a bulk event; the rest are counted.
+const MAX_MEMBERS_SHOWN: usize = 200;
+
 /// Edits per month for the chart.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct MonthTally {
@@ -72,6 +84,7 @@ pub(crate) fn pages(
     title: &str,
     rows: &mut [Row],
     chart: &BTreeMap<String, MonthTally>,
+    members: &BTreeMap<String, Vec<Member>>,
     summary: &RunSummary,
 ) -> Vec<(String, String)> {
     rows.sort_by(|a, b| {
@@ -85,7 +98,7 @@ pub(crate) fn pages(
     m.tag("<main>\n<h1>").text(title).tag("</h1>\n");
     write_counts(&mut m, summary, rows.len());
     write_chart(&mut m, chart);
-    write_events(&mut m, &summary.bulk_events);
+    write_events(&mut m, &summary.bulk_events, members);
     let mut out = Vec::new();
     if rows.len() <= MAX_INDEX_ROWS {
         m.tag("<section><h2>Briefings</h2>\n");
@@ -288,7 +301,7 @@ fn month_range(first: &str, last: &str) -> Vec<String> {
     out
 }
 
-fn write_events(m: &mut Markup, events: &[BulkEventWire]) {
+fn write_events(m: &mut Markup, events: &[BulkEventWire], members: &BTreeMap<String, Vec<Member>>) {
     if events.is_empty() {
         return;
     }
@@ -319,8 +332,33 @@ fn write_events(m: &mut Markup, events: &[BulkEventWire]) {
         m.tag("</td><td>")
             .count(event.briefings)
             .tag("</td><td>")
-            .text(&event.signature)
-            .tag("</td></tr>\n");
+            .text(&event.signature);
+        if let Some(list) = members.get(&event.id).filter(|list| !list.is_empty()) {
+            m.tag("<details><summary>the briefings</summary><ul class=\"members\">");
+            for member in list.iter().take(MAX_MEMBERS_SHOWN) {
+                m.tag("<li>");
+                let name = member.title.as_deref().unwrap_or(&member.document);
+                match &member.page {
+                    Some(page) => m
+                        .tag("<a href=\"")
+                        .attr(page)
+                        .tag("\">")
+                        .text(name)
+                        .tag("</a>"),
+                    None => m.text(name),
+                };
+                m.tag(" <small><code>")
+                    .text(&member.document)
+                    .tag("</code></small></li>");
+            }
+            if list.len() > MAX_MEMBERS_SHOWN {
+                m.tag("<li>and ")
+                    .count(list.len() - MAX_MEMBERS_SHOWN)
+                    .tag(" more</li>");
+            }
+            m.tag("</ul></details>");
+        }
+        m.tag("</td></tr>\n");
     }
     m.tag("</tbody></table></section>\n");
 }

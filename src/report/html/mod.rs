@@ -28,7 +28,7 @@ use crate::diff::Severity;
 use crate::report::json::RunSummary;
 use crate::report::{format_utc, revision_time};
 use crate::walk::{DocumentReport, Entry};
-use index::{MonthTally, Row, month_of};
+use index::{Member, MonthTally, Row, month_of};
 use markup::Markup;
 
 const STYLE: &str = include_str!("style.css");
@@ -63,6 +63,8 @@ pub struct Site {
     title: String,
     rows: Vec<Row>,
     chart: BTreeMap<String, MonthTally>,
+    /// Each bulk event's member briefings, with their pages when they have one.
+    members: BTreeMap<String, Vec<Member>>,
     names: HashSet<String>,
     markup: Markup,
 }
@@ -93,6 +95,7 @@ impl Site {
             title: options.title.clone(),
             rows: Vec::new(),
             chart: BTreeMap::new(),
+            members: BTreeMap::new(),
             names: HashSet::new(),
             markup: Markup::new(),
         })
@@ -101,9 +104,31 @@ impl Site {
     /// Takes one briefing's final report: writes its page when it has something to show
     /// (a substantive change or a finding that no bulk event explains) and keeps its row.
     pub fn add(&mut self, report: &DocumentReport) -> io::Result<()> {
-        if report.not_briefing || !report.entries.iter().any(shows) {
+        if report.not_briefing {
             return Ok(());
         }
+        let shown = report.entries.iter().any(shows);
+        let page = shown.then(|| format!("{PAGES}/{}", self.page_name(&report.document)));
+        for entry in &report.entries {
+            if let Entry::Compared(compared) = entry {
+                for event in &compared.bulk {
+                    let members = self.members.entry(event.clone()).or_default();
+                    if members
+                        .last()
+                        .is_none_or(|last| last.document != report.document)
+                    {
+                        members.push(Member {
+                            document: report.document.clone(),
+                            title: compared.view.title.clone(),
+                            page: page.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        let Some(page) = page else {
+            return Ok(());
+        };
         let mut row = Row {
             document: report.document.clone(),
             ..Row::default()
@@ -162,7 +187,7 @@ impl Site {
             .unwrap_or_else(|| report.document.clone());
         row.date = view.date.clone();
         row.category = view.category.clone();
-        row.page = format!("{PAGES}/{}", self.page_name(&report.document));
+        row.page = page;
 
         self.markup.clear();
         page::write_page(
@@ -193,7 +218,13 @@ impl Site {
             );
             self.chart.entry(month).or_default().bulk_events += 1;
         }
-        let pages = index::pages(&self.title, &mut self.rows, &self.chart, summary);
+        let pages = index::pages(
+            &self.title,
+            &mut self.rows,
+            &self.chart,
+            &self.members,
+            summary,
+        );
         let index_pages = pages.len();
         for (name, html) in pages {
             std::fs::write(self.dir.join(name), html)?;
