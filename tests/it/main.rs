@@ -12,6 +12,7 @@
 mod support;
 
 mod archive;
+mod atom;
 mod browser;
 mod cli;
 mod corpus;
