@@ -27,4 +27,5 @@ mod html;
 mod parse;
 mod report;
 mod revisions;
+mod sqlite;
 mod terminal;
