@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(
             markup.as_str(),
             "<p title=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\">\
-             &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; <U+202E>␛[2J</p>"
+             &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;U+202E&gt;␛[2J</p>"
         );
     }
 

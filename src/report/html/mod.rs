@@ -300,3 +300,57 @@ fn fnv(text: &str) -> u64 {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn page_names_are_safe_and_distinct() {
+        let home = tempfile::tempdir().unwrap();
+        let mut site = Site::create(&home.path().join("site"), &SiteOptions::default()).unwrap();
+        let names: Vec<String> = [
+            "press-briefings/2022-06/2022-06-14-press-briefing.md",
+            "statements-releases/2022-06/2022-06-14-press-briefing.md",
+            "../../etc/passwd",
+            "a b/Caf\u{e9} <script>.md",
+            "2022/06/14/press-briefing/",
+            "",
+        ]
+        .iter()
+        .map(|document| site.page_name(document))
+        .collect();
+        assert!(
+            names[0].starts_with("2022-06-14-press-briefing-"),
+            "{names:?}"
+        );
+        assert_ne!(names[0], names[1]);
+        for name in &names {
+            let stem = name.strip_suffix(".html").unwrap();
+            assert!(
+                stem.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{name}"
+            );
+        }
+        assert!(names[3].starts_with("caf-script-"), "{names:?}");
+        assert!(names[4].starts_with("press-briefing-"), "{names:?}");
+        // The same name asked twice is made distinct.
+        assert_ne!(site.page_name("x.md"), site.page_name("x.md"));
+    }
+
+    #[test]
+    fn a_folder_with_files_is_refused_unless_forced() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join("mine.txt"), "x").unwrap();
+        let error = Site::create(home.path(), &SiteOptions::default()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        let options = SiteOptions {
+            force: true,
+            ..SiteOptions::default()
+        };
+        Site::create(home.path(), &options).unwrap();
+        assert!(home.path().join("assets/style.css").is_file());
+    }
+}
