@@ -117,7 +117,12 @@ pub(crate) fn pages(
             None => months.push((month, vec![row])),
         }
     }
-    months.sort_by(|a, b| b.0.cmp(&a.0));
+    // Newest first; briefings with no date at all last.
+    months.sort_by(|a, b| {
+        (a.0 == "undated")
+            .cmp(&(b.0 == "undated"))
+            .then_with(|| b.0.cmp(&a.0))
+    });
     m.tag(
         "<section><h2>Briefings by month</h2>\n<table class=\"months\">\n<thead><tr><th>month</th>\
          <th>briefings</th><th>errors</th><th>warnings</th></tr></thead>\n<tbody>\n",
@@ -455,4 +460,78 @@ fn write_rows(m: &mut Markup, rows: &[Row]) {
         m.tag("</td></tr>\n");
     }
     m.tag("</tbody></table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: usize, date: &str) -> Row {
+        Row {
+            page: format!("briefings/b{n}.html"),
+            title: format!("Briefing {n}"),
+            document: format!("b{n}.md"),
+            date: Some(date.to_string()),
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_large_index_is_split_by_month_newest_first() {
+        let mut rows: Vec<Row> = (0..MAX_INDEX_ROWS + 1)
+            .map(|n| {
+                row(
+                    n,
+                    if n % 2 == 0 {
+                        "2022-06-14"
+                    } else {
+                        "2023-01-02"
+                    },
+                )
+            })
+            .collect();
+        rows.push(Row {
+            date: None,
+            ..row(9_999, "")
+        });
+        let pages = pages(
+            "t",
+            &mut rows,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            &RunSummary::default(),
+        );
+        let names: Vec<&str> = pages.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "index.html",
+                "index-2023-01.html",
+                "index-2022-06.html",
+                "index-undated.html"
+            ]
+        );
+        let index = &pages[0].1;
+        assert!(
+            index.contains("<a href=\"index-2023-01.html\">2023-01</a></td><td>200<"),
+            "{index}"
+        );
+        assert!(
+            !index.contains("Briefing 1<"),
+            "the index lists months, not rows"
+        );
+        assert_eq!(pages[1].1.matches("<tr data-rules=").count(), 200);
+        assert_eq!(pages[2].1.matches("<tr data-rules=").count(), 201);
+    }
+
+    #[test]
+    fn months_between_two_are_all_drawn() {
+        assert_eq!(
+            month_range("2022-11", "2023-02"),
+            ["2022-11", "2022-12", "2023-01", "2023-02"]
+        );
+        assert_eq!(month_range("0022-06", "2022-06").len(), 600);
+        assert_eq!(month_of("2022-06-14"), Some("2022-06"));
+        assert_eq!(month_of("June 2022"), None);
+    }
 }
