@@ -127,23 +127,40 @@ fn a_folder_with_files_is_refused_without_force() {
 #[test]
 fn two_files_and_one_history_make_sites_too() {
     let home = tempfile::tempdir().unwrap();
-    let fixture = crate::support::fixtures().join("diff/speaker-relabeled");
-    let output = briefdiff()
-        .arg("report")
-        .arg(fixture.join("old.md"))
-        .arg(fixture.join("new.md"))
-        .arg("--out")
-        .arg(home.path().join("pair"))
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let page = fs::read_dir(home.path().join("pair/briefings"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
-    let html = fs::read_to_string(page.path()).unwrap();
-    assert!(html.contains("turn relabeled"), "{html}");
+    // Relabels, moves and link changes say what they are.
+    for (case, shown) in [
+        (
+            "speaker-relabeled",
+            "turn relabeled</span> <span class=\"relabel\"><del>",
+        ),
+        (
+            "turn-moved",
+            "turn moved</span> <span class=\"moved\">from block ",
+        ),
+        (
+            "link-retargeted",
+            "<li>link “fact sheet”: <del><a href=\"https://www.whitehouse.gov/",
+        ),
+    ] {
+        let fixture = crate::support::fixtures().join("diff").join(case);
+        let out = home.path().join(case);
+        let output = briefdiff()
+            .arg("report")
+            .arg(fixture.join("old.md"))
+            .arg(fixture.join("new.md"))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let page = fs::read_dir(out.join("briefings"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let html = fs::read_to_string(page.path()).unwrap();
+        assert!(html.contains(shown), "{case}: {html}");
+    }
 
     let output = briefdiff()
         .arg("report")
