@@ -309,6 +309,8 @@ pub struct Writer<'c> {
     member: Statement<'c>,
     /// Comparisons and the bulk event ids they are part of; events come last.
     members: Vec<(i64, String)>,
+    /// Briefing ids by identity.
+    briefings: HashMap<String, i64>,
     summary: DatabaseSummary,
 }
 
@@ -366,6 +368,7 @@ impl<'c> Writer<'c> {
                 "INSERT OR IGNORE INTO bulk_members (bulk_event_id, comparison_id) VALUES (?1, ?2)",
             )?,
             members: Vec::new(),
+            briefings: HashMap::new(),
             summary: DatabaseSummary::default(),
         })
     }
@@ -398,14 +401,22 @@ impl<'c> Writer<'c> {
             Entry::Compared(compared) => Some(&compared.view),
             _ => None,
         });
-        let briefing = self.briefing.insert(params![
-            report.document,
-            view.and_then(|view| view.title.as_deref()),
-            view.and_then(|view| view.source_url.as_deref()),
-            view.and_then(|view| view.category.as_deref()),
-            view.and_then(|view| view.date.as_deref()),
-        ])?;
-        self.summary.briefings += 1;
+        // One row per identity, should two histories ever share one.
+        let briefing = match self.briefings.get(&report.document) {
+            Some(id) => *id,
+            None => {
+                let id = self.briefing.insert(params![
+                    report.document,
+                    view.and_then(|view| view.title.as_deref()),
+                    view.and_then(|view| view.source_url.as_deref()),
+                    view.and_then(|view| view.category.as_deref()),
+                    view.and_then(|view| view.date.as_deref()),
+                ])?;
+                self.briefings.insert(report.document.clone(), id);
+                self.summary.briefings += 1;
+                id
+            }
+        };
         let mut revisions = Revisions::default();
         for entry in entries {
             match entry {
