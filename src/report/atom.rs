@@ -10,7 +10,7 @@
 //!   gives, else the feed's own `updated` (the latest revision time of the source).
 //! - Content is `type="html"`: the comparison fragment the HTML report draws
 //!   (`html/page.rs`), escaped once more for XML. Text elements are escaped here, with
-//!   control characters shown as pictures ([`visible`](super::visible)) and the code
+//!   control characters shown as pictures ([`visible`]) and the code
 //!   points XML forbids (U+FFFE, U+FFFF) replaced, so that the feed is always
 //!   well-formed.
 
