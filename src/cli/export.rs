@@ -39,6 +39,9 @@ pub(super) fn check_output(report: &ReportArgs) -> anyhow::Result<()> {
         (Format::Sqlite, None) => {
             anyhow::bail!("--format sqlite writes a database file: name it with --output FILE")
         }
+        (Format::Sqlite, Some(output)) if output.as_os_str() == "-" => anyhow::bail!(
+            "--format sqlite writes a database file, not a stream: name the file with --output"
+        ),
         (Format::Sqlite, Some(_)) => Ok(()),
         (_, Some(_)) => anyhow::bail!(
             "--output FILE is for --format sqlite; the other formats write to standard output"

@@ -268,6 +268,10 @@ fn sqlite_needs_output_and_output_needs_sqlite() {
             "--output FILE is for --format sqlite",
         ),
         (&["log", "--format", "sqlite"][..], "invalid value 'sqlite'"),
+        (
+            &["audit", "--format", "sqlite", "--output", "-"][..],
+            "not a stream",
+        ),
     ] {
         let output = briefdiff().args(args).arg(demo_archive()).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
