@@ -679,3 +679,222 @@ impl Revisions {
         Ok(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::{RuleId, Severity};
+    use crate::diff::{ChangeKind, Comparison, Facts, LinkChange, WordOp};
+    use crate::model::BlockKind;
+    use crate::report::View;
+    use crate::walk::HistoryFinding;
+
+    fn side(revision: &str) -> Side {
+        Side {
+            label: format!("{revision}:a.md"),
+            revision: Some(revision.to_string()),
+            ..Side::default()
+        }
+    }
+
+    fn report() -> DocumentReport {
+        let op = |op, text: &str| WordOp {
+            op,
+            text: text.to_string(),
+            cosmetic: false,
+        };
+        let comparison = Comparison {
+            body: vec![BodyChange {
+                kind: ChangeKind::Edited,
+                block: BlockKind::Turn,
+                old: vec![2],
+                new: vec![2],
+                old_speaker: Some("MS. PSAKI".into()),
+                new_speaker: Some("MS. PSAKI".into()),
+                cosmetic: false,
+                marked_correction: false,
+                words_deleted: 1,
+                words_inserted: 1,
+                ops: vec![
+                    op(OpKind::Equal, "We sent $3 "),
+                    op(OpKind::Delete, "billion "),
+                    op(OpKind::Insert, "million "),
+                    op(OpKind::Equal, "in [aid](https://b.example/)."),
+                ],
+                links: vec![LinkChange {
+                    text: "aid".into(),
+                    old: Some("https://a.example/".into()),
+                    new: Some("https://b.example/".into()),
+                    cosmetic: false,
+                }],
+                bailout: false,
+                old_line: Some(7),
+                new_line: Some(7),
+            }],
+            findings: vec![Finding {
+                rule: RuleId::StealthEdit,
+                severity: Severity::Error,
+                message: "quiet".into(),
+                line: Some(7),
+            }],
+            facts: Facts {
+                old_exists: true,
+                new_exists: true,
+                ..Facts::default()
+            },
+            ..Comparison::default()
+        };
+        let compared = |old: &str, new: &str| {
+            Entry::Compared(Compared {
+                path: "a.md".into(),
+                old: side(old),
+                new: side(new),
+                comparison: comparison.clone(),
+                view: View {
+                    title: Some("A".into()),
+                    ..View::default()
+                },
+                bulk: vec!["2022-06-16:1".into()],
+                explained: false,
+            })
+        };
+        DocumentReport {
+            document: "a.md".into(),
+            entries: vec![
+                compared("2022-06-14", "2022-06-15"),
+                compared("2022-06-15", "2022-06-16"),
+                Entry::History(HistoryFinding {
+                    path: "a.md".into(),
+                    side: side("2022-06-16"),
+                    finding: Finding {
+                        rule: RuleId::Flapping,
+                        severity: Severity::Warning,
+                        message: "flips".into(),
+                        line: None,
+                    },
+                }),
+            ],
+            warnings: Vec::new(),
+            not_briefing: false,
+        }
+    }
+
+    fn count(db: &Path, sql: &str) -> i64 {
+        let connection = Connection::open(db).unwrap();
+        connection.query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn rows_keys_and_full_text_search() {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("a.db");
+        let totals = RunSummary {
+            bulk_events: vec![BulkEventWire {
+                id: "2022-06-16:1".into(),
+                revision: "2022-06-16".into(),
+                time: None,
+                subject: None,
+                briefings: 3,
+                signature: "hosts".into(),
+            }],
+            ..RunSummary::default()
+        };
+        let (summary, _) = write_database(&db, false, |writer| {
+            writer.add(&report(), |_| true)?;
+            Ok::<_, DatabaseError>(totals)
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                summary.briefings,
+                summary.comparisons,
+                summary.changes,
+                summary.findings
+            ),
+            (1, 2, 2, 3)
+        );
+        assert!(summary.full_text);
+        // Three revisions, each once; the history finding points at the last.
+        assert_eq!(count(&db, "select count(*) from revisions"), 3);
+        assert_eq!(
+            count(
+                &db,
+                "select position from revisions r join findings f on f.revision_id = r.id where f.rule = 'flapping'"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from findings where change_id is not null"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from links where new_target = 'https://b.example/'"
+            ),
+            2
+        );
+        assert_eq!(count(&db, "select count(*) from bulk_members"), 2);
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from changes where deleted = 'billion' and inserted = 'million'"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from changes where old_text = 'We sent $3 billion in [aid](https://b.example/).'"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from changes_fts where changes_fts match 'deleted:billion'"
+            ),
+            2
+        );
+        assert_eq!(
+            count(
+                &db,
+                "select count(*) from revisions where time = '2022-06-15T00:00:00Z'"
+            ),
+            1
+        );
+        let connection = Connection::open(&db).unwrap();
+        let mut check = connection.prepare("pragma foreign_key_check").unwrap();
+        assert!(check.query([]).unwrap().next().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_no_file_and_an_existing_one_is_kept() {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("a.db");
+        let failed = write_database(&db, false, |writer| {
+            writer.add(&report(), |_| true)?;
+            Err::<RunSummary, _>(DatabaseError::Write {
+                path: db.clone(),
+                message: "interrupted".into(),
+            })
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+
+        std::fs::write(&db, "mine").unwrap();
+        let refused = write_database(
+            &db,
+            false,
+            |_| Ok::<_, DatabaseError>(RunSummary::default()),
+        );
+        assert!(matches!(refused, Err(DatabaseError::Exists { .. })));
+        assert_eq!(std::fs::read_to_string(&db).unwrap(), "mine");
+        write_database(&db, true, |_| Ok::<_, DatabaseError>(RunSummary::default())).unwrap();
+        assert_eq!(count(&db, "select version from schema_version"), 1);
+    }
+}
