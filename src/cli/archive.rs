@@ -24,7 +24,7 @@ use super::diff::{PairWriter, comment};
 use super::hinted::Hinted;
 use super::progress::Progress;
 use super::source::{self, Identity, Located, Opened};
-use super::{Outcome, color, note, warn};
+use super::{Outcome, color, export, note, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
@@ -38,6 +38,18 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
     )?;
     let styles = color::styles(cli.color);
     let format = args.format;
+    if format == LogFormat::Atom {
+        let run = export_run(
+            &opened,
+            &args.source_args,
+            &args.view,
+            "log",
+            &located.source,
+            None,
+        );
+        let (totals, _) = export::atom(&run, out)?;
+        return Ok(walk_outcome(&totals));
+    }
     let mut lines = LogLines::default();
     let totals = walk_all(
         &opened,
@@ -100,6 +112,8 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
                             Visible(&finding.finding.message)
                         )?;
                     }
+                    // Written by `export`, which returned before this walk.
+                    (_, LogFormat::Atom) => {}
                 }
                 lines.push(entry, line);
             }
@@ -205,7 +219,7 @@ fn when_event(event: &json::BulkEventWire) -> String {
 }
 
 /// Whether `--substantive`, `--rule` and `--findings-only` let an entry through.
-fn shown(entry: &Entry, view: &ViewArgs) -> bool {
+pub(super) fn shown(entry: &Entry, view: &ViewArgs) -> bool {
     let findings: &[Finding] = match entry {
         Entry::Compared(compared) => &compared.comparison.findings,
         Entry::Unreadable(unreadable) => std::slice::from_ref(&unreadable.finding),
@@ -237,40 +251,17 @@ fn shown(entry: &Entry, view: &ViewArgs) -> bool {
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let located = Located::new(args.source.as_deref());
-    let source = located.source.clone();
-    let document = match args.source_args.identity {
-        Identity::Path => located.in_archive(&args.document),
-        Identity::Url => args.document.clone(),
-    };
-    // By path the scan can be narrowed to the one briefing; by URL every history must be
-    // scanned to find those that share it.
-    let pathspecs = match args.source_args.identity {
-        Identity::Path => vec![document.clone()],
-        Identity::Url => Vec::new(),
-    };
-    let mut opened = source::open(&source, &args.source_args, cli, None, pathspecs)?;
-    let wanted = match args.source_args.identity {
-        Identity::Path => document,
-        Identity::Url => url_identity(&args.document),
-    };
-    opened
-        .histories
-        .retain(|history| history_matches(history, &wanted));
-    if opened.histories.is_empty() {
-        if args.source_args.identity == Identity::Path && looks_like_url(&args.document) {
-            return Err(url_without_match_url(&args.document, &source).into());
-        }
-        let mut message = format!("no briefing `{}` in {}", args.document, source.display());
-        if args.source_args.identity == Identity::Path {
-            let similar = source::similar_documents(&source, &args.source_args, &wanted, 5);
-            if !similar.is_empty() {
-                message.push_str("; briefings are named by their path in the archive:");
-                for document in similar {
-                    message.push_str(&format!("\n  {document}"));
-                }
-            }
-        }
-        anyhow::bail!(message);
+    let opened = open_document(cli, &located, &args.source_args, &args.document)?;
+    let run = export_run(
+        &opened,
+        &args.source_args,
+        &args.view,
+        "history",
+        &located.source,
+        None,
+    );
+    if let Some((outcome, _)) = export::export(&run, &args.report, out)? {
+        return Ok(outcome);
     }
     report_walk(
         cli,
@@ -280,6 +271,77 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, out: &mut impl Write) -> anyho
         &args.view,
         out,
     )
+}
+
+/// Opens the archive `located` names with only the history of `typed`: the briefing's
+/// path (relative to the current folder inside the archive), or its URL with
+/// `--match url`.
+pub(super) fn open_document(
+    cli: &Cli,
+    located: &Located,
+    source_args: &source::SourceArgs,
+    typed: &str,
+) -> anyhow::Result<Opened> {
+    let source = located.source.clone();
+    let document = match source_args.identity {
+        Identity::Path => located.in_archive(typed),
+        Identity::Url => typed.to_string(),
+    };
+    // By path the scan can be narrowed to the one briefing; by URL every history must be
+    // scanned to find those that share it.
+    let pathspecs = match source_args.identity {
+        Identity::Path => vec![document.clone()],
+        Identity::Url => Vec::new(),
+    };
+    let mut opened = source::open(&source, source_args, cli, None, pathspecs)?;
+    let wanted = match source_args.identity {
+        Identity::Path => document,
+        Identity::Url => url_identity(typed),
+    };
+    opened
+        .histories
+        .retain(|history| history_matches(history, &wanted));
+    if opened.histories.is_empty() {
+        if source_args.identity == Identity::Path && looks_like_url(typed) {
+            return Err(url_without_match_url(typed, &source).into());
+        }
+        let mut message = format!("no briefing `{typed}` in {}", source.display());
+        if source_args.identity == Identity::Path {
+            let similar = source::similar_documents(&source, source_args, &wanted, 5);
+            if !similar.is_empty() {
+                message.push_str("; briefings are named by their path in the archive:");
+                for document in similar {
+                    message.push_str(&format!("\n  {document}"));
+                }
+            }
+        }
+        anyhow::bail!(message);
+    }
+    Ok(opened)
+}
+
+/// What the feed and database writers need to know of a command.
+fn export_run<'a>(
+    opened: &'a Opened,
+    source_args: &'a source::SourceArgs,
+    view: &'a ViewArgs,
+    command: &'static str,
+    source: &'a std::path::Path,
+    fail_on: Option<Severity>,
+) -> export::Run<'a> {
+    export::Run {
+        opened,
+        source_args,
+        pairs: if command == "check" {
+            PairSelection::Ends
+        } else {
+            PairSelection::Consecutive
+        },
+        view,
+        command,
+        source,
+        fail_on,
+    }
 }
 
 fn looks_like_url(document: &str) -> bool {
@@ -321,6 +383,17 @@ pub fn run_audit(cli: &Cli, args: &AuditArgs, out: &mut impl Write) -> anyhow::R
         range,
         located.in_archive_all(&args.paths),
     )?;
+    let run = export_run(
+        &opened,
+        &args.source_args,
+        &args.view,
+        "audit",
+        &located.source,
+        None,
+    );
+    if let Some((outcome, _)) = export::export(&run, &args.report, out)? {
+        return Ok(outcome);
+    }
     report_walk(
         cli,
         &opened,
@@ -338,6 +411,18 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
+    let view = ViewArgs::default();
+    let run = export_run(
+        &opened,
+        &args.source_args,
+        &view,
+        "check",
+        &located.source,
+        Some(fail_on),
+    );
+    if let Some((outcome, totals)) = export::export(&run, &args.report, out)? {
+        return Ok(check_outcome(outcome, &totals, &touched, args.allow_empty));
+    }
     let styles = color::styles(cli.color);
     let format = args.report.format;
     let mut comment = comment(
@@ -437,20 +522,34 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "checked")?,
         Format::Markdown => comment.write(out)?,
-        Format::Github => {}
+        Format::Github | Format::Atom | Format::Sqlite => {}
     }
-    if failing > 0 {
-        return Ok(Outcome::Differences);
+    let outcome = if failing > 0 {
+        Outcome::Differences
+    } else {
+        walk_outcome(&totals)
+    };
+    Ok(check_outcome(outcome, &totals, &touched, args.allow_empty))
+}
+
+/// `check`'s exit: findings first, then a walk that skipped something (exit 2), then
+/// nothing compared at all (exit 3 unless `--allow-empty`).
+fn check_outcome(
+    outcome: Outcome,
+    totals: &RunSummary,
+    touched: &Touched,
+    allow_empty: bool,
+) -> Outcome {
+    if outcome == Outcome::Differences {
+        return outcome;
     }
-    let outcome = walk_outcome(&totals);
     if totals.comparisons == 0 && totals.errors == 0 {
         warn(touched.nothing_to_compare());
-        // A walk that skipped something says so first (exit 2).
-        if outcome == Outcome::Success && !args.allow_empty {
-            return Ok(Outcome::NothingCompared);
+        if outcome == Outcome::Success && !allow_empty {
+            return Outcome::NothingCompared;
         }
     }
-    Ok(outcome)
+    outcome
 }
 
 /// What `check` found between base and head before comparing: briefings changed, and
@@ -614,7 +713,7 @@ fn write_events(
         return Ok(());
     }
     match format {
-        Format::Json => {}
+        Format::Json | Format::Atom | Format::Sqlite => {}
         Format::Text => {
             writeln!(out, "{}", styles.paint(Role::Heading, "bulk events"))?;
             for event in events {
@@ -837,6 +936,8 @@ fn report_walk(
                             styles.paint(Role::Error, "parse-error:"),
                             Visible(&unreadable.finding.message)
                         )?,
+                        // Written by `export`, which returned before this walk.
+                        Format::Atom | Format::Sqlite => {}
                     },
                     Entry::History(finding) => match format {
                         Format::Json => {
@@ -868,6 +969,7 @@ fn report_walk(
                             )?;
                             comment.add_section(&String::from_utf8_lossy(&section));
                         }
+                        Format::Atom | Format::Sqlite => {}
                     },
                 }
             }
@@ -879,14 +981,14 @@ fn report_walk(
         Format::Json => json::write_run_summary(out, &totals)?,
         Format::Text => write_totals(out, &styles, &totals, "audited")?,
         Format::Markdown => comment.write(out)?,
-        Format::Github => {}
+        Format::Github | Format::Atom | Format::Sqlite => {}
     }
     Ok(walk_outcome(&totals))
 }
 
 /// Walks every history, passes each report through the archive-wide analysis (bulk
 /// events), and feeds the final reports to `each` in order, counting totals.
-fn walk_all<W>(
+pub(super) fn walk_all<W>(
     opened: &Opened,
     source_args: &source::SourceArgs,
     pairs: PairSelection,
@@ -984,7 +1086,7 @@ where
 
 /// Exit 2 when something could not be read, so that a clean-looking report never hides a
 /// skipped revision.
-fn walk_outcome(totals: &RunSummary) -> Outcome {
+pub(super) fn walk_outcome(totals: &RunSummary) -> Outcome {
     if totals.errors > 0 || totals.warnings > 0 {
         Outcome::Incomplete
     } else {

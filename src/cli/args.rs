@@ -110,6 +110,14 @@ Examples:
   briefdiff check snapshots/ --base 2022-06-14 --head 2022-06-15")]
     Check(CheckArgs),
 
+    /// Write a static HTML report: an index of edited briefings and a page for each
+    #[command(after_help = "\
+Examples:
+  briefdiff report fixtures/demo-archive --out site     then open site/index.html
+  briefdiff report /path/to/archive --out site --document press-briefings/2022-06/x.md
+  briefdiff report old.md new.md --out site             two files")]
+    Report(SiteArgs),
+
     /// Print the parsed structure of one file: front matter, blocks and turns
     #[command(after_help = "\
 Examples:
@@ -176,6 +184,11 @@ pub enum Format {
     Markdown,
     /// GitHub Actions workflow annotations, one per finding
     Github,
+    /// An Atom feed: an entry per comparison with a substantive change or a finding,
+    /// one per bulk event (log, history, audit, check)
+    Atom,
+    /// A SQLite database written to --output (history, audit, check)
+    Sqlite,
 }
 
 /// How comparisons are reported; shared by every command that compares.
@@ -207,6 +220,14 @@ pub struct ReportArgs {
     /// are counted. The comment stays under GitHub's 65,536 characters either way
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_entries: usize,
+
+    /// The database file `--format sqlite` writes
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace an existing --output file
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which comparisons an archive report shows; the summary still counts them all.
@@ -289,6 +310,9 @@ pub enum LogFormat {
     Text,
     /// JSON Lines, one comparison a line, then a summary line
     Json,
+    /// An Atom feed: an entry per comparison with a substantive change or a finding,
+    /// one per bulk event
+    Atom,
 }
 
 #[derive(Debug, Args)]
@@ -365,6 +389,42 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// A git repository or a snapshots folder (default: the current folder, or the git
+    /// repository around it); or the old file of two to compare
+    pub source: Option<PathBuf>,
+    /// git only: a revision range `A..B`; after a file, the new file
+    pub range: Option<String>,
+    /// Only these paths (git pathspecs; folder prefixes for snapshots)
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    /// The folder to write the site into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Only this briefing's history: its path (relative to the current folder inside the
+    /// archive), or its URL with `--match url`
+    #[arg(long, value_name = "DOC")]
+    pub document: Option<String>,
+
+    /// The index's title (default: `briefdiff report: ` and the source's name)
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// Write into a folder that already holds files (files of the same name are
+    /// replaced)
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub source_args: SourceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -19,6 +19,7 @@ use super::parse::{STDIN, display_name, read_briefing};
 use super::{Outcome, color, warn};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    super::export::refuse_for_pairs(&args.report, "diff")?;
     if args.stat && args.report.format != Format::Text {
         return Err(Hinted::new(
             "--stat prints one line of text per file; it has no other --format",
@@ -278,6 +279,9 @@ impl<'a> PairWriter<'a> {
                 .iter()
                 .try_for_each(|finding| github::write_annotation(out, pair.path, finding)),
             Format::Text => terminal::write_comparison(out, pair, &self.terminal),
+            // Refused before any pair is compared (`export::refuse_for_pairs`); the
+            // archive commands write these through `export`.
+            Format::Atom | Format::Sqlite => Ok(()),
         }
     }
 }

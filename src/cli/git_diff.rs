@@ -107,6 +107,7 @@ impl GitCall {
 }
 
 pub fn run(cli: &Cli, args: &GitDiffArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    super::export::refuse_for_pairs(&args.report, "git-diff")?;
     let call = GitCall::from_args(&args.git_args)
         .context("briefdiff git-diff is meant to be run by git")?;
     let styles = color::styles(effective_choice(

@@ -8,6 +8,7 @@ mod color;
 mod completions;
 mod date;
 mod diff;
+mod export;
 mod git_diff;
 mod hinted;
 mod man;
@@ -15,6 +16,7 @@ mod pager;
 mod parse;
 mod profile;
 mod progress;
+mod report;
 mod source;
 
 use std::io::{self, Write};
@@ -98,6 +100,7 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> anyhow::Result<Outcome> {
         Command::History(args) => archive::run_history(cli, args, out),
         Command::Audit(args) => archive::run_audit(cli, args, out),
         Command::Check(args) => archive::run_check(cli, args, out),
+        Command::Report(args) => report::run(cli, args, out),
         Command::Completions(args) => completions::run(args, out),
         Command::Man(args) => man::run(args, out),
         Command::GitDiff(args) => git_diff::run(cli, args, out),

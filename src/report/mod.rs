@@ -9,20 +9,23 @@
 //! `impl Write` and returns `io::Result`, so a closed pipe surfaces as an error the binary
 //! can treat quietly.
 
+pub mod atom;
 mod clock;
 pub mod comment;
 mod digest;
 mod excerpt;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod outline;
 pub mod side_by_side;
+pub mod sqlite;
 mod style;
 pub mod terminal;
 mod visible;
 
-pub use clock::{format_date, format_utc};
+pub use clock::{format_date, format_rfc3339, format_utc, revision_time, snapshot_time};
 pub use digest::{digest, format_shift};
 pub use style::{Role, Styles};
 pub use visible::{Visible, visible};
@@ -72,6 +75,12 @@ pub struct View {
     pub title: Option<String>,
     /// The new revision's `source_url` (or `permalink`), as written.
     pub source_url: Option<String>,
+    /// The new revision's `tags` (or `category`): the briefing room's section.
+    pub category: Option<String>,
+    /// The new revision's `date`, as written (`2022-06-14`).
+    pub date: Option<String>,
+    /// The new revision's `modified_time`, as written; absent when it has none.
+    pub modified_time: Option<String>,
     /// New-side blocks by index, sorted: up to `context` before each change.
     context: Vec<(usize, Block)>,
 }
@@ -100,6 +109,14 @@ impl View {
         View {
             title: text("title"),
             source_url: text("source_url").or_else(|| text("permalink")),
+            category: text("tags").or_else(|| text("category")),
+            date: text("date"),
+            // The new side's own: a removed `modified_time` is not the new one's.
+            modified_time: new
+                .front_matter
+                .get("modified_time")
+                .map(|value| value.display_text().to_string())
+                .filter(|value| !value.is_empty()),
             context: wanted
                 .into_iter()
                 .filter_map(|index| new.blocks.get(index).map(|block| (index, block.clone())))

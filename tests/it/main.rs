@@ -12,6 +12,8 @@
 mod support;
 
 mod archive;
+mod atom;
+mod browser;
 mod cli;
 mod corpus;
 mod diff;
@@ -21,7 +23,9 @@ mod gitint;
 mod habits;
 mod hostile;
 mod hostile_archives;
+mod html;
 mod parse;
 mod report;
 mod revisions;
+mod sqlite;
 mod terminal;
