@@ -349,3 +349,89 @@ proptest! {
         }
     }
 }
+
+/// The real pairs whose word counts were mostly link targets, re-cut lists and
+/// re-paragraphing: counted now in visible words only. Each bound is what the pair
+/// shows when read by hand (the words that changed on screen), with the counts the
+/// engine gave before visible text was all that counted, in comments.
+#[test]
+fn real_pairs_count_only_the_words_a_reader_sees() {
+    let Some(root) = shared_data("real_pairs_count_only_the_words_a_reader_sees") else {
+        return;
+    };
+    let pair = |slug_start: &str, old: &str, new: &str| -> Comparison {
+        let dirs: Vec<PathBuf> = std::fs::read_dir(root.join("revisions-statements"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(slug_start))
+            })
+            .collect();
+        assert_eq!(dirs.len(), 1, "{slug_start}");
+        let file = |prefix: &str| {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dirs[0])
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| {
+                    path.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(prefix))
+                })
+                .collect();
+            files.pop().unwrap()
+        };
+        compare(&parse(&file(old)), &parse(&file(new)), &host_alias())
+    };
+    let words = |c: &Comparison| (c.summary.words_deleted, c.summary.words_inserted);
+
+    // Links added to existing words and retargeted, a few words edited (was 1007/1212).
+    let links = pair("2023-03-29-fact-sheet-advancing", "01_", "02_");
+    assert!(
+        words(&links).0 <= 30 && words(&links).1 <= 30,
+        "{:?}",
+        words(&links)
+    );
+    assert!(links.summary.links >= 9, "{}", links.summary.links);
+    // A fact sheet re-cut into paragraphs, bullets and all (was 979/982).
+    let recut = pair("2022-06-17-fact-sheet-delivering", "01_", "02_");
+    assert!(
+        words(&recut).0 <= 10 && words(&recut).1 <= 12,
+        "{:?}",
+        words(&recut)
+    );
+    assert!(recut.summary.split >= 1);
+    // Re-paragraphed, one word added (was 351/352).
+    let one_word = pair(
+        "2022-06-17-fact-sheet-the-biden-harris-administration-launches",
+        "01_",
+        "02_",
+    );
+    assert_eq!(words(&one_word), (0, 1));
+    // Only links added: no word changed, nothing substantive (was 0/204).
+    let only_links = pair(
+        "2023-05-25-fact-sheet-biden-harris-administration-highlights",
+        "01_",
+        "02_",
+    );
+    assert_eq!(words(&only_links), (0, 0));
+    assert!(!only_links.summary.substantive);
+    assert_eq!(only_links.summary.links, 10);
+    assert!(
+        only_links
+            .findings
+            .iter()
+            .all(|finding| finding.rule == briefdiff::config::RuleId::LinkChanged)
+    );
+    // The 2025 host move in a body's links, between aliased hosts (was 57/57).
+    let host_move = pair("2022-08-02-white-house-releases", "02_", "03_");
+    assert_eq!(words(&host_move), (0, 0));
+    assert!(!host_move.summary.substantive);
+    assert_eq!(
+        host_move.summary.links, 0,
+        "aliased hosts are no link change"
+    );
+}
