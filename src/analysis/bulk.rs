@@ -777,8 +777,8 @@ impl Analysis {
         }
     }
 
-    /// Takes the next history's report (`history` is what was walked for it) and
-    /// returns the reports that are final now, in order.
+    /// Takes the next report (`history` is what was walked for it; a long one comes in
+    /// parts) and returns the reports that are final now, in order.
     pub fn accept(&mut self, report: DocumentReport, history: &History) -> Vec<DocumentReport> {
         let mut signatures = Vec::with_capacity(report.entries.len());
         for entry in &report.entries {
@@ -807,9 +807,15 @@ impl Analysis {
             signatures.push(signed);
         }
         // Every revision the history was compared at counts as seen, whatever became of
-        // it (unreadable, or the history skipped as not a briefing).
+        // it (unreadable, or the history skipped as not a briefing), once its last part
+        // is in.
         let mut done = Vec::new();
-        for revision in compared_revisions(history, self.pairs) {
+        let compared = if report.part.last {
+            compared_revisions(history, self.pairs).collect()
+        } else {
+            Vec::new()
+        };
+        for revision in compared {
             if let Some(name) = revision.origin.revision.as_deref()
                 && let Some(tally) = self.open.get_mut(name)
             {

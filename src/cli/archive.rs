@@ -56,6 +56,7 @@ pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Resul
         &args.source_args,
         PairSelection::Consecutive,
         0,
+        Reports::InParts,
         |report| {
             for entry in &report.entries {
                 if !shown(entry, &args.view) {
@@ -435,6 +436,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs, out: &mut impl Write) -> anyhow::R
         &args.source_args,
         PairSelection::Ends,
         1,
+        Reports::InParts,
         |report| {
             for entry in &report.entries {
                 let (path, findings) = match entry {
@@ -893,6 +895,7 @@ fn report_walk(
         source_args,
         PairSelection::Consecutive,
         context,
+        Reports::InParts,
         |report| {
             for entry in &report.entries {
                 if !shown(entry, view) {
@@ -986,6 +989,15 @@ fn report_walk(
     Ok(walk_outcome(&totals))
 }
 
+/// How [`walk_all`] hands on a long history's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reports {
+    /// In the parts the walk makes, as they come (reports written entry by entry).
+    InParts,
+    /// Whole: the parts put back together (a page or a row per briefing).
+    Whole,
+}
+
 /// Walks every history, passes each report through the archive-wide analysis (bulk
 /// events), and feeds the final reports to `each` in order, counting totals.
 pub(super) fn walk_all<W>(
@@ -993,6 +1005,7 @@ pub(super) fn walk_all<W>(
     source_args: &source::SourceArgs,
     pairs: PairSelection,
     context: usize,
+    reports: Reports,
     mut each: W,
 ) -> anyhow::Result<RunSummary>
 where
@@ -1015,11 +1028,35 @@ where
     let mut not_briefings: Vec<String> = Vec::new();
     let mut progress = Progress::new(opened.histories.len());
     let mut next = 0;
+    // The parts of a long history's report so far, when they are handed on whole.
+    let mut parts: Option<DocumentReport> = None;
     let mut take = |report: DocumentReport,
                     totals: &mut RunSummary,
                     not_briefings: &mut Vec<String>|
      -> std::io::Result<()> {
-        totals.documents += 1;
+        if report.part.number == 0 {
+            totals.documents += 1;
+        }
+        let report = match (reports, parts.take()) {
+            (Reports::InParts, _) => report,
+            (Reports::Whole, held) => {
+                let mut whole = match held {
+                    Some(mut held) => {
+                        held.entries.extend(report.entries);
+                        held.warnings.extend(report.warnings);
+                        held.part = report.part;
+                        held
+                    }
+                    None => report,
+                };
+                if !whole.part.last {
+                    parts = Some(whole);
+                    return Ok(());
+                }
+                whole.part = walk::Part::WHOLE;
+                whole
+            }
+        };
         if report.not_briefing {
             not_briefings.push(report.document.clone());
             return Ok(());
@@ -1047,9 +1084,11 @@ where
         &opened.histories,
         &options,
         |report| {
-            progress.tick();
             let history = &opened.histories[next];
-            next += 1;
+            if report.part.last {
+                progress.tick();
+                next += 1;
+            }
             for ready in analysis.accept(report, history) {
                 take(ready, &mut totals, &mut not_briefings)?;
             }
@@ -1072,6 +1111,19 @@ where
         .collect();
     totals.not_briefings = not_briefings.len();
     totals.documents -= not_briefings.len();
+    if source_args.stats {
+        let reads = opened.archive.read_stats();
+        note(format_args!(
+            "stats: {} commits walked, {} trees read, {} revisions read ({} bytes), {} \
+             comparisons, {} briefings",
+            opened.scan.commits,
+            opened.scan.trees,
+            reads.revisions,
+            reads.bytes,
+            totals.comparisons,
+            totals.documents
+        ));
+    }
     if let Some(first) = not_briefings.first() {
         let more = match not_briefings.len() {
             1 => String::new(),

@@ -15,7 +15,7 @@ use briefdiff::report::sqlite::{DatabaseError, write_database};
 use briefdiff::walk::{Entry, PairSelection};
 
 use super::Outcome;
-use super::archive::{shown, walk_all, walk_outcome};
+use super::archive::{Reports, shown, walk_all, walk_outcome};
 use super::args::{Format, ReportArgs, ViewArgs};
 use super::source::{Opened, SourceArgs};
 
@@ -113,28 +113,40 @@ pub(super) fn atom(run: &Run<'_>, out: &mut impl Write) -> anyhow::Result<(RunSu
     };
     let mut writer = FeedWriter::start(out, &feed)?;
     let mut fails = 0;
-    let totals = walk_all(run.opened, run.source_args, run.pairs, 0, |report| {
-        for entry in &report.entries {
-            fails += failing(entry, run.fail_on);
-            if !shown(entry, run.view) {
-                continue;
+    let totals = walk_all(
+        run.opened,
+        run.source_args,
+        run.pairs,
+        0,
+        Reports::InParts,
+        |report| {
+            for entry in &report.entries {
+                fails += failing(entry, run.fail_on);
+                if !shown(entry, run.view) {
+                    continue;
+                }
+                match entry {
+                    Entry::Compared(compared)
+                        if compared.explained || compared.comparison.is_cosmetic_only() => {}
+                    Entry::Compared(compared) => {
+                        writer.comparison(out, &compared.pair(&report.document))?;
+                    }
+                    Entry::Unreadable(unreadable) => {
+                        writer.finding(
+                            out,
+                            &report.document,
+                            &unreadable.side,
+                            &unreadable.finding,
+                        )?;
+                    }
+                    Entry::History(history) => {
+                        writer.finding(out, &report.document, &history.side, &history.finding)?;
+                    }
+                }
             }
-            match entry {
-                Entry::Compared(compared)
-                    if compared.explained || compared.comparison.is_cosmetic_only() => {}
-                Entry::Compared(compared) => {
-                    writer.comparison(out, &compared.pair(&report.document))?;
-                }
-                Entry::Unreadable(unreadable) => {
-                    writer.finding(out, &report.document, &unreadable.side, &unreadable.finding)?;
-                }
-                Entry::History(history) => {
-                    writer.finding(out, &report.document, &history.side, &history.finding)?;
-                }
-            }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     for event in &totals.bulk_events {
         writer.event(out, event)?;
     }
@@ -146,14 +158,21 @@ pub(super) fn atom(run: &Run<'_>, out: &mut impl Write) -> anyhow::Result<(RunSu
 fn sqlite(run: &Run<'_>, output: &Path, force: bool) -> anyhow::Result<(RunSummary, usize)> {
     let mut fails = 0;
     let written = write_database(output, force, |writer| {
-        walk_all(run.opened, run.source_args, run.pairs, 0, |report| {
-            for entry in &report.entries {
-                fails += failing(entry, run.fail_on);
-            }
-            writer
-                .add(report, |entry| shown(entry, run.view))
-                .map_err(std::io::Error::other)
-        })
+        walk_all(
+            run.opened,
+            run.source_args,
+            run.pairs,
+            0,
+            Reports::Whole,
+            |report| {
+                for entry in &report.entries {
+                    fails += failing(entry, run.fail_on);
+                }
+                writer
+                    .add(report, |entry| shown(entry, run.view))
+                    .map_err(std::io::Error::other)
+            },
+        )
     })
     .map_err(|error| match error.downcast::<DatabaseError>() {
         Ok(DatabaseError::Exists { path }) => anyhow::anyhow!(

@@ -8,7 +8,7 @@ use briefdiff::load::{Archive, ScanOptions, open_pair};
 use briefdiff::report::html::{Site, SiteOptions};
 use briefdiff::walk::PairSelection;
 
-use super::archive::{open_document, shown, walk_all, walk_outcome};
+use super::archive::{Reports, open_document, shown, walk_all, walk_outcome};
 use super::args::{Cli, SiteArgs};
 use super::source::{self, Located, Opened};
 use super::{Outcome, warn};
@@ -79,6 +79,7 @@ pub fn run(cli: &Cli, args: &SiteArgs, out: &mut impl Write) -> anyhow::Result<O
         &args.source_args,
         PairSelection::Consecutive,
         0,
+        Reports::Whole,
         |report| {
             if args.view.rules.is_empty() && !args.view.findings_only && !args.view.substantive {
                 return site.add(report);
@@ -131,5 +132,6 @@ fn open_files(cli: &Cli, old: &Path, new: &Path) -> anyhow::Result<Opened> {
         histories: scan.histories,
         config,
         skipped: 0,
+        scan: scan.stats,
     })
 }

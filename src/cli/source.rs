@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use briefdiff::config::Config;
-use briefdiff::load::{self, Archive, History, ScanOptions, SourceKind};
+use briefdiff::load::{self, Archive, History, ScanOptions, ScanStats, SourceKind};
 use briefdiff::parse::parse_briefing;
 use clap::{Args, ValueEnum};
 
@@ -45,6 +45,11 @@ pub struct SourceArgs {
     /// any value
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+
+    /// Print on stderr, after the report, the work the run did: commits walked, trees
+    /// and revisions read, comparisons made
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,6 +66,8 @@ pub struct Opened {
     /// Scan warnings that left something out, already printed; counted so that the exit
     /// code can tell.
     pub skipped: usize,
+    /// What the scan walked, for `--stats`.
+    pub scan: ScanStats,
 }
 
 /// The briefings of `source` whose path contains `fragment`, for a "did you mean":
@@ -212,6 +219,7 @@ pub fn open(
             .iter()
             .filter(|warning| warning.skipped)
             .count(),
+        scan: scan.stats,
     })
 }
 

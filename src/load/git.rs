@@ -39,9 +39,10 @@ use git2::{
 };
 
 use super::loose::{self, LooseObjects, MAX_LOOSE_OBJECT_BYTES};
+use super::region::Region;
 use super::{
-    Archive, Change, History, LoadError, LoadWarning, Locator, RevisionRef, Scan, ScanOptions,
-    path_name,
+    Archive, Change, History, LoadError, LoadWarning, Locator, ReadCounter, ReadStats, RevisionRef,
+    Scan, ScanOptions, ScanStats, path_name,
 };
 use crate::model::Origin;
 use crate::parse::MAX_FILE_BYTES;
@@ -56,6 +57,7 @@ pub struct GitArchive {
     /// reading thread borrows one and gives it back. The pool grows to the number of
     /// threads that read at once and no further.
     pool: Mutex<Vec<Repository>>,
+    reads: ReadCounter,
 }
 
 impl GitArchive {
@@ -66,13 +68,23 @@ impl GitArchive {
         // of the time to read every blob of the real archive. git itself does not
         // (`git cat-file --batch`), and nothing here writes objects, so turn it off. This
         // is a process-wide libgit2 setting; git2 is used nowhere else in the crate.
-        static HASH_CHECK_OFF: std::sync::Once = std::sync::Once::new();
-        HASH_CHECK_OFF.call_once(|| git2::opts::strict_hash_verification(false));
+        //
+        // libgit2 also keeps every small commit and tree it parses in a cache of up to
+        // 256 MiB, which grows with the length of the history walked (50,000 commits: 80
+        // MB). The scan reads each tree it needs once (`Trees` keeps the latest version
+        // of each folder) and each commit twice, in order, so the cache saves nothing
+        // and is turned off.
+        static OPTIONS: std::sync::Once = std::sync::Once::new();
+        OPTIONS.call_once(|| {
+            git2::opts::strict_hash_verification(false);
+            git2::opts::enable_caching(false);
+        });
         let repo = open_repository(path)?;
         Ok(GitArchive {
             git_dir: repo.path().to_path_buf(),
             loose: LooseObjects::list(&objects_dir(&repo)),
             pool: Mutex::new(vec![repo]),
+            reads: ReadCounter::default(),
         })
     }
 
@@ -346,6 +358,16 @@ impl Archive for GitArchive {
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
+        self.reads.count(self.read_blob(revision))
+    }
+
+    fn read_stats(&self) -> ReadStats {
+        self.reads.stats()
+    }
+}
+
+impl GitArchive {
+    fn read_blob(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
         let Locator::Blob(id) = &revision.locator else {
             return super::folder::read_revision(revision);
         };
@@ -422,6 +444,10 @@ struct Scanner<'repo> {
     loose: &'repo LooseObjects,
     /// Commits read as roots: their first parent closes a cycle.
     cut_parents: HashSet<Oid>,
+    /// With pathspecs, the part of the tree that is read (`region.rs`); `None` reads
+    /// every changed folder.
+    region: Option<Region>,
+    commits_walked: usize,
 }
 
 /// The commits a scan visits, as the range names them.
@@ -475,6 +501,8 @@ impl<'repo> Scanner<'repo> {
             trees: Trees::new(repo, loose),
             loose,
             cut_parents: HashSet::new(),
+            region: Region::of(&options.pathspecs),
+            commits_walked: 0,
         })
     }
 
@@ -483,11 +511,27 @@ impl<'repo> Scanner<'repo> {
             return Ok(Scan {
                 histories: Vec::new(),
                 warnings: self.warnings,
+                stats: ScanStats::default(),
             });
         };
-        let commits = self.first_parent_chain(tip, hidden);
-        for oid in commits {
-            self.commit(oid);
+        let chain = self.first_parent_chain(tip, hidden);
+        let chain_warnings = self.warnings.len();
+        for at in 0..chain.len() {
+            self.commit(&chain, at);
+        }
+        if self.region.as_ref().is_some_and(|region| region.moved_in) {
+            // A briefing came into the pathspecs from a folder the scan skipped: walk
+            // again reading every changed folder, so that its earlier revisions are
+            // followed (rare: a move into the selected paths).
+            self.region = None;
+            self.histories.clear();
+            self.live.clear();
+            self.deleted.clear();
+            self.escaped_warned.clear();
+            self.warnings.truncate(chain_warnings);
+            for at in 0..chain.len() {
+                self.commit(&chain, at);
+            }
         }
         Ok(self.finish())
     }
@@ -509,8 +553,8 @@ impl<'repo> Scanner<'repo> {
     /// a descendant as its parent, or an `info/grafts` line) made it yield nothing at
     /// all. Here a commit that cannot be read ends the chain there, with a warning (the
     /// commits after it are still walked), and so does a cycle.
-    fn first_parent_chain(&mut self, tip: Oid, hidden: Option<Oid>) -> Vec<Oid> {
-        let mut chain: Vec<Oid> = Vec::new();
+    fn first_parent_chain(&mut self, tip: Oid, hidden: Option<Oid>) -> Vec<ChainCommit> {
+        let mut chain: Vec<ChainCommit> = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(tip);
         while let Some(id) = next.take() {
@@ -520,7 +564,8 @@ impl<'repo> Scanner<'repo> {
             if !seen.insert(id) {
                 // The last commit taken names a descendant as its first parent: it is
                 // read as a root, and the walk ends there.
-                if let Some(&last) = chain.last() {
+                if let Some(last) = chain.last() {
+                    let last = last.id;
                     let message = format!(
                         "first parent {} is also a descendant: the commit graph has a cycle (a \
                          damaged commit, or an info/grafts line); the walk stops here and this \
@@ -534,8 +579,9 @@ impl<'repo> Scanner<'repo> {
             }
             match self.find_commit(id) {
                 Ok(commit) => {
-                    chain.push(id);
-                    next = commit.parent_id(0).ok();
+                    let commit = ChainCommit::of(&commit);
+                    next = commit.parent;
+                    chain.push(commit);
                 }
                 Err(message) => {
                     let message = format!(
@@ -552,7 +598,10 @@ impl<'repo> Scanner<'repo> {
             && !seen.contains(&hidden)
         {
             let excluded = self.ancestors(hidden);
-            if let Some(cut) = chain.iter().position(|id| excluded.contains(id)) {
+            if let Some(cut) = chain
+                .iter()
+                .position(|commit| excluded.contains(&commit.id))
+            {
                 chain.truncate(cut);
             }
         }
@@ -646,21 +695,15 @@ impl<'repo> Scanner<'repo> {
             && self.options.until.is_none_or(|until| time <= until)
     }
 
-    fn commit(&mut self, oid: Oid) {
-        let commit_id = oid.to_string();
-        let commit = match self.find_commit(oid) {
-            Ok(commit) => commit,
-            Err(message) => {
-                let message = format!("commit cannot be read: {message}");
-                self.warn(&commit_id, None, message);
-                return;
-            }
-        };
-        let time = commit.time().seconds();
-        if !self.in_window(time) {
+    /// Reads the changes of `chain[at]` against its first parent.
+    fn commit(&mut self, chain: &[ChainCommit], at: usize) {
+        self.commits_walked += 1;
+        let commit = &chain[at];
+        let commit_id = commit.id.to_string();
+        if !self.in_window(commit.time) {
             return;
         }
-        let tree = match self.trees.get("", commit.tree_id()) {
+        let tree = match self.trees.get("", commit.tree) {
             Ok(tree) => tree,
             Err(message) => {
                 let message = format!("tree cannot be read, commit skipped: {message}");
@@ -668,11 +711,19 @@ impl<'repo> Scanner<'repo> {
                 return;
             }
         };
-        let parent = self.first_parent(&commit, &commit_id);
-        let parent_tree = match parent
-            .as_ref()
-            .map(|parent| self.trees.get("", parent.tree_id()))
-        {
+        // The first parent is the commit before on the chain, read already, but for
+        // the chain's first commit (the range's start) and after a cut.
+        let read_parent;
+        let parent = match at.checked_sub(1).map(|before| &chain[before]) {
+            Some(before) if commit.parent == Some(before.id) => {
+                (!self.cut_parents.contains(&commit.id)).then_some(before)
+            }
+            _ => {
+                read_parent = self.first_parent(commit, &commit_id);
+                read_parent.as_ref()
+            }
+        };
+        let parent_tree = match parent.map(|parent| self.trees.get("", parent.tree)) {
             None => None,
             Some(Ok(tree)) => Some(tree),
             Some(Err(message)) => {
@@ -682,8 +733,13 @@ impl<'repo> Scanner<'repo> {
             }
         };
 
-        let deltas = match changes(&mut self.trees, parent_tree.as_ref(), &tree) {
-            Ok(deltas) => deltas,
+        let deltas = match changes(
+            &mut self.trees,
+            self.region.as_ref(),
+            parent_tree.as_ref(),
+            &tree,
+        ) {
+            Ok(deltas) => self.in_region(deltas),
             Err(error) => {
                 let message = format!("diff failed, commit skipped: {}", error.message());
                 self.warn(&commit_id, None, message);
@@ -691,12 +747,11 @@ impl<'repo> Scanner<'repo> {
             }
         };
 
-        let subject = subject_of(&commit);
         let stamp = Stamp {
             commit: &commit_id,
-            time,
-            subject: subject.as_deref(),
-            parent: parent.as_ref(),
+            time: commit.time,
+            subject: commit.subject.as_deref(),
+            parent,
         };
         for delta in deltas {
             match delta {
@@ -714,16 +769,17 @@ impl<'repo> Scanner<'repo> {
         }
     }
 
-    /// The first parent, or `None` for a root commit. A parent that the commit names but
-    /// the repository lacks (a shallow clone's boundary, or damage) is a warning, and
-    /// the commit is then read as a root: its files count as added.
-    fn first_parent(&mut self, commit: &Commit<'repo>, commit_id: &str) -> Option<Commit<'repo>> {
-        if self.cut_parents.contains(&commit.id()) {
+    /// The first parent of `commit` read from the repository, or `None` for a root
+    /// commit. A parent that the commit names but the repository lacks (a shallow
+    /// clone's boundary, or damage) is a warning, and the commit is then read as a root:
+    /// its files count as added.
+    fn first_parent(&mut self, commit: &ChainCommit, commit_id: &str) -> Option<ChainCommit> {
+        if self.cut_parents.contains(&commit.id) {
             return None;
         }
-        if let Ok(parent_id) = commit.parent_id(0) {
+        if let Some(parent_id) = commit.parent {
             match self.find_commit(parent_id) {
-                Ok(parent) => return Some(parent),
+                Ok(parent) => return Some(ChainCommit::of(&parent)),
                 Err(message) => {
                     let message = format!(
                         "first parent cannot be read ({message}): files in this commit are read \
@@ -734,7 +790,7 @@ impl<'repo> Scanner<'repo> {
                 }
             }
         }
-        if names_a_parent(commit) {
+        if commit.names_a_parent {
             self.warn(
                 commit_id,
                 None,
@@ -744,13 +800,49 @@ impl<'repo> Scanner<'repo> {
         None
     }
 
+    /// The deltas of a commit that concern the region (all of them without one). A
+    /// briefing of the region that moves out of it is followed to its new path; one that
+    /// moves in from outside it marks the scan to be made again unpruned.
+    fn in_region(&mut self, deltas: Vec<FileChange>) -> Vec<FileChange> {
+        let Some(region) = self.region.as_mut() else {
+            return deltas;
+        };
+        for delta in &deltas {
+            if let FileChange::Renamed(old, new) = delta {
+                match (region.holds(&old.path), region.holds(&new.path)) {
+                    (true, false) => region.follow(&new.path),
+                    (false, true) if Self::is_briefing(&old.path) => region.moved_in = true,
+                    _ => {}
+                }
+            }
+        }
+        deltas
+            .into_iter()
+            .filter(|delta| match delta {
+                FileChange::Added(side) | FileChange::Deleted(side) => region.holds(&side.path),
+                FileChange::Modified(old, new) | FileChange::Renamed(old, new) => {
+                    region.holds(&old.path) || region.holds(&new.path)
+                }
+                FileChange::UnreadableFolder { path, .. } => region.enters(path),
+            })
+            .collect()
+    }
+
     /// True when `path` is a briefing for this scan. Pathspecs are applied at the end,
     /// over every path a history had, so that moves are followed across them.
     fn is_briefing(path: &str) -> bool {
         path.ends_with(".md")
     }
 
+    /// Whether a warning about `path` concerns the pathspecs: a file they match, or a
+    /// folder (`path` ends in `/`) that holds what they may match.
     fn in_pathspec(&self, path: &str) -> bool {
+        if path.ends_with('/') {
+            return self
+                .region
+                .as_ref()
+                .is_none_or(|region| region.enters(path));
+        }
         self.pathspec
             .as_ref()
             .is_none_or(|spec| spec.matches_path(Path::new(path), PathspecFlags::DEFAULT))
@@ -772,7 +864,7 @@ impl<'repo> Scanner<'repo> {
     }
 
     /// Whether `side` holds a briefing's content; warns about the kinds that never do.
-    fn usable(&mut self, stamp: &Stamp<'_, 'repo>, side: &Side) -> bool {
+    fn usable(&mut self, stamp: &Stamp<'_>, side: &Side) -> bool {
         match side.mode {
             FileMode::Commit => {
                 self.warn(stamp.commit, Some(&side.path), "submodule not followed");
@@ -799,7 +891,7 @@ impl<'repo> Scanner<'repo> {
         }
     }
 
-    fn added(&mut self, stamp: &Stamp<'_, 'repo>, new: &Side) {
+    fn added(&mut self, stamp: &Stamp<'_>, new: &Side) {
         if !self.usable(stamp, new) {
             return;
         }
@@ -818,7 +910,7 @@ impl<'repo> Scanner<'repo> {
         self.histories[index].revisions.push(revision);
     }
 
-    fn modified(&mut self, stamp: &Stamp<'_, 'repo>, old: &Side, new: &Side) {
+    fn modified(&mut self, stamp: &Stamp<'_>, old: &Side, new: &Side) {
         if old.id == new.id || !self.usable(stamp, new) {
             return;
         }
@@ -827,13 +919,13 @@ impl<'repo> Scanner<'repo> {
         self.histories[index].revisions.push(revision);
     }
 
-    fn deleted(&mut self, _stamp: &Stamp<'_, 'repo>, old: Side) {
+    fn deleted(&mut self, _stamp: &Stamp<'_>, old: Side) {
         if let Some(index) = self.live.remove(&old.path) {
             self.deleted.insert(old.path, index);
         }
     }
 
-    fn renamed(&mut self, stamp: &Stamp<'_, 'repo>, old: Side, new: &Side) {
+    fn renamed(&mut self, stamp: &Stamp<'_>, old: Side, new: &Side) {
         if !Self::is_briefing(&old.path) {
             // A file that becomes a briefing by its move starts here.
             return self.added(stamp, new);
@@ -855,21 +947,20 @@ impl<'repo> Scanner<'repo> {
     /// The history of the file that had `old` before this commit. A file first seen
     /// changing (the range or window starts after its add) gets a history whose first
     /// revision is a baseline: the blob it had in the parent.
-    fn tracked(&mut self, stamp: &Stamp<'_, 'repo>, old: &Side, path: &str) -> usize {
+    fn tracked(&mut self, stamp: &Stamp<'_>, old: &Side, path: &str) -> usize {
         if let Some(&index) = self.live.get(path) {
             return index;
         }
         let index = self.new_history(path);
         self.live.insert(path.to_string(), index);
         if let Some(parent) = stamp.parent {
-            let parent_id = parent.id().to_string();
+            let parent_id = parent.id.to_string();
             let present = self.odb.exists(old.id);
             if present {
-                let subject = subject_of(parent);
                 self.histories[index].revisions.push(RevisionRef {
                     origin: Origin::at_revision(old.path.clone(), parent_id),
-                    time: Some(parent.time().seconds()),
-                    subject,
+                    time: Some(parent.time),
+                    subject: parent.subject.clone(),
                     change: Change::Baseline,
                     locator: Locator::Blob(old.id.to_string()),
                 });
@@ -906,6 +997,10 @@ impl<'repo> Scanner<'repo> {
         Scan {
             histories,
             warnings: self.warnings,
+            stats: ScanStats {
+                commits: self.commits_walked,
+                trees: self.trees.read,
+            },
         }
     }
 }
@@ -933,15 +1028,41 @@ fn subject_of(commit: &Commit<'_>) -> Option<String> {
     })
 }
 
+/// What the scan keeps of a commit it walks, read once: the chain holds one per commit.
+struct ChainCommit {
+    id: Oid,
+    tree: Oid,
+    time: i64,
+    /// Cut to [`SUBJECT_CHARS`].
+    subject: Option<String>,
+    /// The first parent it names, as libgit2 reads it (none past a shallow boundary).
+    parent: Option<Oid>,
+    /// Its raw header names a parent (see [`names_a_parent`]).
+    names_a_parent: bool,
+}
+
+impl ChainCommit {
+    fn of(commit: &Commit<'_>) -> ChainCommit {
+        ChainCommit {
+            id: commit.id(),
+            tree: commit.tree_id(),
+            time: commit.time().seconds(),
+            subject: subject_of(commit),
+            parent: commit.parent_id(0).ok(),
+            names_a_parent: names_a_parent(commit),
+        }
+    }
+}
+
 /// The commit a delta belongs to, shared by the revisions it yields.
-struct Stamp<'a, 'repo> {
+struct Stamp<'a> {
     commit: &'a str,
     time: i64,
     subject: Option<&'a str>,
-    parent: Option<&'a Commit<'repo>>,
+    parent: Option<&'a ChainCommit>,
 }
 
-impl Stamp<'_, '_> {
+impl Stamp<'_> {
     fn revision(&self, side: &Side, change: Change) -> RevisionRef {
         RevisionRef {
             origin: Origin::at_revision(side.path.clone(), self.commit),
@@ -992,26 +1113,47 @@ impl FileChange {
 /// common case walks the two trees itself and skips every sub-tree whose id did not
 /// change, like git does. Only a commit that both adds and deletes files could hold a
 /// move, and only such a commit goes through libgit2's diff with rename detection.
+///
+/// With a `region` (pathspecs), folders outside it are not read; a commit that adds or
+/// deletes a file inside it is then diffed whole, since the other end of a move may be
+/// anywhere.
 fn changes(
     trees: &mut Trees<'_>,
+    region: Option<&Region>,
     parent: Option<&Tree<'_>>,
     tree: &Tree<'_>,
 ) -> Result<Vec<FileChange>, git2::Error> {
     let mut deltas = Vec::new();
-    diff_trees(trees, parent, Some(tree), Prefix::ROOT, &mut deltas)?;
-    let adds = deltas
-        .iter()
-        .any(|delta| matches!(delta, FileChange::Added(_)));
-    let deletes = deltas
-        .iter()
-        .any(|delta| matches!(delta, FileChange::Deleted(_)));
-    if !(adds && deletes) {
-        return Ok(deltas);
-    }
+    diff_trees(trees, region, parent, Some(tree), Prefix::ROOT, &mut deltas)?;
+    let adds_and_deletes = |deltas: &[FileChange]| {
+        let adds = deltas
+            .iter()
+            .any(|delta| matches!(delta, FileChange::Added(_)));
+        let deletes = deltas
+            .iter()
+            .any(|delta| matches!(delta, FileChange::Deleted(_)));
+        (adds, deletes)
+    };
+    let (adds, deletes) = adds_and_deletes(&deltas);
+    let whole_commit;
+    let whole: &[FileChange] = match region {
+        None if adds && deletes => &deltas,
+        None => return Ok(deltas),
+        Some(_) if !(adds || deletes) => return Ok(deltas),
+        Some(_) => {
+            let mut all = Vec::new();
+            diff_trees(trees, None, parent, Some(tree), Prefix::ROOT, &mut all)?;
+            if adds_and_deletes(&all) != (true, true) {
+                return Ok(deltas);
+            }
+            whole_commit = all;
+            &whole_commit
+        }
+    };
     // Rename detection reads the added and deleted blobs through libgit2: check the
     // loose ones first, and keep the deltas without moves if one is damaged (reading
     // that revision reports it).
-    let blobs_sound = deltas.iter().all(|delta| match delta {
+    let blobs_sound = whole.iter().all(|delta| match delta {
         FileChange::Added(side) | FileChange::Deleted(side) => {
             kind_class(side.mode) != 0 || check_loose(trees.loose, side.id).is_ok()
         }
@@ -1056,15 +1198,17 @@ fn changes(
 
 /// The latest version read of each folder. A commit's parent is usually the commit
 /// walked just before, so the old side of a changed folder is the version read last
-/// for that folder: each changed month folder is then read once, not twice. (libgit2
-/// caches only trees under 4 kB; a month folder of the archive lists hundreds of
-/// files.) The archive has a few hundred folders, so this stays small.
+/// for that folder: each changed month folder is then read once, not twice. (libgit2's
+/// own cache is off, see [`GitArchive::open`].) The archive has a few hundred folders,
+/// so this stays small.
 struct Trees<'repo> {
     repo: &'repo Repository,
     /// The repository's loose objects, for [`check_loose`].
     loose: &'repo LooseObjects,
     /// Folder path (`press-briefings/2022-06/`) → its latest version read.
     latest: HashMap<String, Tree<'repo>>,
+    /// Trees read from the repository (not from `latest`).
+    read: usize,
 }
 
 impl<'repo> Trees<'repo> {
@@ -1073,6 +1217,7 @@ impl<'repo> Trees<'repo> {
             repo,
             loose,
             latest: HashMap::new(),
+            read: 0,
         }
     }
 
@@ -1086,6 +1231,7 @@ impl<'repo> Trees<'repo> {
             return Ok(tree.clone());
         }
         check_loose(self.loose, id)?;
+        self.read += 1;
         let tree = self
             .repo
             .find_tree(id)
@@ -1097,9 +1243,10 @@ impl<'repo> Trees<'repo> {
 
 /// Appends the differences between two trees under `prefix`. Tree entries are sorted in
 /// git's order (a sub-tree's name compares as if it ended in `/`), so one merge pass
-/// pairs them.
+/// pairs them. With a `region`, folders outside it are not read.
 fn diff_trees(
     trees: &mut Trees<'_>,
+    region: Option<&Region>,
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
     prefix: Prefix<'_>,
@@ -1116,11 +1263,11 @@ fn diff_trees(
         };
         match order {
             Ordering::Less => {
-                one_side(trees, &old_entries[i], prefix, true, out)?;
+                one_side(trees, region, &old_entries[i], prefix, true, out)?;
                 i += 1;
             }
             Ordering::Greater => {
-                one_side(trees, &new_entries[j], prefix, false, out)?;
+                one_side(trees, region, &new_entries[j], prefix, false, out)?;
                 j += 1;
             }
             Ordering::Equal => {
@@ -1129,6 +1276,11 @@ fn diff_trees(
                     let (a_mode, b_mode) = (mode(a), mode(b));
                     if a_mode == FileMode::Tree {
                         let (path, escaped) = prefix.child(a);
+                        if region.is_some_and(|region| !region.enters(&path)) {
+                            i += 1;
+                            j += 1;
+                            continue;
+                        }
                         let (a_tree, b_tree) = match trees
                             .get(&path, a.id())
                             .and_then(|a_tree| Ok((a_tree, trees.get(&path, b.id())?)))
@@ -1145,7 +1297,7 @@ fn diff_trees(
                             path: &path,
                             escaped,
                         };
-                        diff_trees(trees, Some(&a_tree), Some(&b_tree), inner, out)?;
+                        diff_trees(trees, region, Some(&a_tree), Some(&b_tree), inner, out)?;
                     } else if kind_class(a_mode) == kind_class(b_mode) {
                         out.push(FileChange::Modified(
                             entry_side(a, prefix),
@@ -1167,6 +1319,7 @@ fn diff_trees(
 /// An entry present on one side only: a whole sub-tree added or deleted, or one file.
 fn one_side(
     trees: &mut Trees<'_>,
+    region: Option<&Region>,
     entry: &TreeEntry<'_>,
     prefix: Prefix<'_>,
     deleted: bool,
@@ -1174,6 +1327,9 @@ fn one_side(
 ) -> Result<(), git2::Error> {
     if mode(entry) == FileMode::Tree {
         let (path, escaped) = prefix.child(entry);
+        if region.is_some_and(|region| !region.enters(&path)) {
+            return Ok(());
+        }
         let tree = match trees.get(&path, entry.id()) {
             Ok(tree) => tree,
             Err(error) => {
@@ -1190,7 +1346,7 @@ fn one_side(
             path: &path,
             escaped,
         };
-        return diff_trees(trees, old, new, inner, out);
+        return diff_trees(trees, region, old, new, inner, out);
     }
     let side = entry_side(entry, prefix);
     out.push(if deleted {

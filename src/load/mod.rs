@@ -6,7 +6,8 @@
 //! no file contents except where a snapshot must be compared byte for byte), and what are
 //! the bytes of one revision ([`Archive::read`], called from many threads). Identity by
 //! URL (`--match url`) regroups scanned histories (`identity.rs`). Source detection lives
-//! in `source.rs`, the folder walk shared by snapshots and pairs in `folder.rs`.
+//! in `source.rs`, the folder walk shared by snapshots and pairs in `folder.rs`, and what
+//! a git scan with pathspecs reads of each tree in `region.rs`.
 //!
 //! Nothing here parses, diffs or prints: a revision's front matter is only ever reached
 //! through a closure the caller supplies.
@@ -18,6 +19,7 @@ mod identity;
 mod loose;
 mod pair;
 mod path_name;
+mod region;
 mod snapshots;
 mod source;
 
@@ -40,6 +42,9 @@ pub trait Archive: Send + Sync + std::fmt::Debug {
 
     /// Reads one revision's bytes (called from many threads at once).
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError>;
+
+    /// The reads made so far, for `--stats`.
+    fn read_stats(&self) -> ReadStats;
 }
 
 /// What part of a source to scan. `Default` is everything.
@@ -66,6 +71,52 @@ pub struct Scan {
     /// Things skipped on the way (shallow history, missing objects, submodules,
     /// symlinks, non-UTF-8 names): each names its revision and path.
     pub warnings: Vec<LoadWarning>,
+    /// What the scan walked.
+    pub stats: ScanStats,
+}
+
+/// The work a scan did (`--stats`), for seeing that it is in proportion to what was
+/// asked: a range walks its own commits, a pathspec reads the folders on its way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Commits walked (git), or snapshots listed.
+    pub commits: usize,
+    /// Folder trees read (git).
+    pub trees: usize,
+}
+
+/// The revisions read so far through [`Archive::read`], and their bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub revisions: usize,
+    pub bytes: u64,
+}
+
+/// Counts [`Archive::read`]s from any thread.
+#[derive(Debug, Default)]
+pub(crate) struct ReadCounter {
+    revisions: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl ReadCounter {
+    /// Counts one read, passing its result through.
+    pub(crate) fn count(&self, read: Result<Vec<u8>, LoadError>) -> Result<Vec<u8>, LoadError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Ok(bytes) = &read {
+            self.revisions.fetch_add(1, Relaxed);
+            self.bytes.fetch_add(bytes.len() as u64, Relaxed);
+        }
+        read
+    }
+
+    pub(crate) fn stats(&self) -> ReadStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        ReadStats {
+            revisions: self.revisions.load(Relaxed),
+            bytes: self.bytes.load(Relaxed),
+        }
+    }
 }
 
 /// Every revision of one briefing, oldest first.

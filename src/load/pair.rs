@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 
 use super::folder;
 use super::snapshots::reject_git_options;
-use super::{Archive, Change, History, LoadError, RevisionRef, Scan, ScanOptions};
+use super::{
+    Archive, Change, History, LoadError, ReadCounter, ReadStats, RevisionRef, Scan, ScanOptions,
+    ScanStats,
+};
 use crate::model::Origin;
 
 /// Two files or two folders.
@@ -22,6 +25,7 @@ pub struct Pair {
     old: PathBuf,
     new: PathBuf,
     folders: bool,
+    reads: ReadCounter,
 }
 
 /// Checks that `old` and `new` are both files or both folders.
@@ -50,6 +54,7 @@ pub fn open_pair(old: &Path, new: &Path) -> Result<Pair, LoadError> {
         old: old.to_path_buf(),
         new: new.to_path_buf(),
         folders: old_is_dir,
+        reads: ReadCounter::default(),
     })
 }
 
@@ -68,6 +73,7 @@ impl Archive for Pair {
                     revisions: vec![old, new],
                 }],
                 warnings: Vec::new(),
+                stats: ScanStats::default(),
             });
         }
 
@@ -102,10 +108,15 @@ impl Archive for Pair {
         Ok(Scan {
             histories,
             warnings,
+            stats: ScanStats::default(),
         })
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
-        folder::read_revision(revision)
+        self.reads.count(folder::read_revision(revision))
+    }
+
+    fn read_stats(&self) -> ReadStats {
+        self.reads.stats()
     }
 }

@@ -15,13 +15,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::folder::{self, Listing};
-use super::{Archive, Change, History, LoadError, LoadWarning, RevisionRef, Scan, ScanOptions};
+use super::{
+    Archive, Change, History, LoadError, LoadWarning, ReadCounter, ReadStats, RevisionRef, Scan,
+    ScanOptions, ScanStats,
+};
 use crate::model::Origin;
 
 /// A folder of dated snapshots.
 #[derive(Debug)]
 pub struct SnapshotArchive {
     root: PathBuf,
+    reads: ReadCounter,
 }
 
 impl SnapshotArchive {
@@ -34,6 +38,7 @@ impl SnapshotArchive {
         }
         Ok(SnapshotArchive {
             root: path.to_path_buf(),
+            reads: ReadCounter::default(),
         })
     }
 }
@@ -175,11 +180,19 @@ impl Archive for SnapshotArchive {
         Ok(Scan {
             histories,
             warnings,
+            stats: ScanStats {
+                commits: names.len(),
+                trees: 0,
+            },
         })
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
-        folder::read_revision(revision)
+        self.reads.count(folder::read_revision(revision))
+    }
+
+    fn read_stats(&self) -> ReadStats {
+        self.reads.stats()
     }
 }
 

@@ -688,7 +688,7 @@ mod tests {
     use crate::diff::{ChangeKind, Comparison, Facts, LinkChange, WordOp};
     use crate::model::BlockKind;
     use crate::report::View;
-    use crate::walk::HistoryFinding;
+    use crate::walk::{HistoryFinding, Part};
 
     fn side(revision: &str) -> Side {
         Side {
@@ -777,6 +777,7 @@ mod tests {
             ],
             warnings: Vec::new(),
             not_briefing: false,
+            part: Part::WHOLE,
         }
     }
 
