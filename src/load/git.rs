@@ -703,14 +703,6 @@ impl<'repo> Scanner<'repo> {
         if !self.in_window(commit.time) {
             return;
         }
-        let tree = match self.trees.get("", commit.tree) {
-            Ok(tree) => tree,
-            Err(message) => {
-                let message = format!("tree cannot be read, commit skipped: {message}");
-                self.warn(&commit_id, None, message);
-                return;
-            }
-        };
         // The first parent is the commit before on the chain, read already, but for
         // the chain's first commit (the range's start) and after a cut.
         let read_parent;
@@ -728,6 +720,15 @@ impl<'repo> Scanner<'repo> {
             Some(Ok(tree)) => Some(tree),
             Some(Err(message)) => {
                 let message = format!("parent's tree cannot be read, commit skipped: {message}");
+                self.warn(&commit_id, None, message);
+                return;
+            }
+        };
+        // After the parent's, which is then the latest version of the root `Trees` has.
+        let tree = match self.trees.get("", commit.tree) {
+            Ok(tree) => tree,
+            Err(message) => {
+                let message = format!("tree cannot be read, commit skipped: {message}");
                 self.warn(&commit_id, None, message);
                 return;
             }

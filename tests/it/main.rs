@@ -27,5 +27,6 @@ mod html;
 mod parse;
 mod report;
 mod revisions;
+mod scale;
 mod sqlite;
 mod terminal;
