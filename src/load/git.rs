@@ -72,8 +72,8 @@ impl GitArchive {
         // libgit2 also keeps every small commit and tree it parses in a cache of up to
         // 256 MiB, which grows with the length of the history walked (50,000 commits: 80
         // MB). The scan reads each tree it needs once (`Trees` keeps the latest version
-        // of each folder) and each commit twice, in order, so the cache saves nothing
-        // and is turned off.
+        // of each folder) and each commit once (`ChainCommit`), in order, so the cache
+        // saves nothing and is turned off.
         static OPTIONS: std::sync::Once = std::sync::Once::new();
         OPTIONS.call_once(|| {
             git2::opts::strict_hash_verification(false);
