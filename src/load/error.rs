@@ -20,6 +20,10 @@ pub enum LoadError {
     /// Auto-detection found neither a git repository nor a snapshots folder.
     #[error("{}: not a git repository nor a folder of snapshots", path.display())]
     UnknownSource { path: PathBuf },
+    /// A `packed-refs` line git cannot read: the branches it names are lost to libgit2,
+    /// which would read the repository as having fewer (or no) commits.
+    #[error("{}:{line}: not a reference (an object id and a name): the file is damaged", path.display())]
+    DamagedRefs { path: PathBuf, line: usize },
     /// A revision range that does not resolve.
     #[error("revision range `{range}`: {message}")]
     Range { range: String, message: String },
@@ -71,6 +75,11 @@ impl LoadError {
             LoadError::Untrusted { .. } => Some(
                 "if you trust it, mark it safe as git asks: \
                  git config --global --add safe.directory <path>",
+            ),
+            LoadError::DamagedRefs { .. } => Some(
+                "git refuses this repository too (`unexpected line in packed-refs`): restore \
+                 the file from a backup, or delete that line and re-create the branch it named \
+                 with `git update-ref refs/heads/NAME COMMIT`",
             ),
             LoadError::Range { range, .. } if range.contains("...") => {
                 Some("use `A..B` or a single revision; `A...B` is not supported")

@@ -39,6 +39,7 @@ use git2::{
 };
 
 use super::loose::{self, LooseObjects, MAX_LOOSE_OBJECT_BYTES};
+use super::packed_refs;
 use super::region::Region;
 use super::{
     Archive, Change, History, LoadError, LoadWarning, Locator, ReadCounter, ReadStats, RevisionRef,
@@ -80,6 +81,12 @@ impl GitArchive {
             git2::opts::enable_caching(false);
         });
         let repo = open_repository(path)?;
+        if let Some(line) = packed_refs::damaged_line(repo.commondir()) {
+            return Err(LoadError::DamagedRefs {
+                path: repo.commondir().join("packed-refs"),
+                line,
+            });
+        }
         Ok(GitArchive {
             git_dir: repo.path().to_path_buf(),
             loose: LooseObjects::list(&objects_dir(&repo)),

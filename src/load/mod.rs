@@ -7,7 +7,8 @@
 //! the bytes of one revision ([`Archive::read`], called from many threads). Identity by
 //! URL (`--match url`) regroups scanned histories (`identity.rs`). Source detection lives
 //! in `source.rs`, the folder walk shared by snapshots and pairs in `folder.rs`, and what
-//! a git scan with pathspecs reads of each tree in `region.rs`.
+//! a git scan with pathspecs reads of each tree in `region.rs`; `loose.rs` and
+//! `packed_refs.rs` check what libgit2 misreads before it reads it.
 //!
 //! Nothing here parses, diffs or prints: a revision's front matter is only ever reached
 //! through a closure the caller supplies.
@@ -17,6 +18,7 @@ mod folder;
 mod git;
 mod identity;
 mod loose;
+mod packed_refs;
 mod pair;
 mod path_name;
 mod region;

@@ -761,6 +761,33 @@ fn damaged_head_is_an_error_naming_it() {
 }
 
 #[test]
+fn damaged_packed_refs_is_an_error_naming_the_file_and_line() {
+    let mut repo = Repo::new();
+    let commits = two_briefings(&mut repo);
+    repo.git(&["pack-refs", "--all"]);
+    let packed = repo.dir.join(".git/packed-refs");
+    let text = fs::read_to_string(&packed).unwrap();
+    let branch_line = 1 + text
+        .lines()
+        .position(|line| line.ends_with(" refs/heads/main"))
+        .unwrap_or_else(|| panic!("no main branch in {text}"));
+    // The branch HEAD names, its id cut short: libgit2 passes over the line and reads
+    // the repository as one without commits.
+    let damaged = text.replace(&commits[2], &commits[2][..7]);
+    fs::write(&packed, damaged).unwrap();
+    let location = format!("packed-refs:{branch_line}: not a reference");
+    for command in ["log", "audit", "check"] {
+        let output = run(&[os(command), repo.dir.as_os_str()]);
+        assert_exit_naming(&output, 2, &location);
+        assert_exit_naming(&output, 2, "git update-ref");
+        let stderr = stderr_of(&output);
+        assert!(!stderr.contains("no commits yet"), "{stderr}");
+        // The line's content is not echoed.
+        assert!(!stderr.contains(&commits[2][..7]), "{stderr}");
+    }
+}
+
+#[test]
 fn a_huge_commit_subject_is_cut_for_every_revision() {
     let mut repo = Repo::new();
     two_briefings(&mut repo);
