@@ -10,6 +10,7 @@ mod date;
 mod diff;
 mod export;
 mod git_diff;
+mod git_home;
 mod hinted;
 mod man;
 mod pager;
@@ -43,6 +44,7 @@ pub enum Outcome {
 
 /// Parses argv, runs the command and returns the process exit code.
 pub fn run() -> ExitCode {
+    git_home::read_past_unreachable_config();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -98,11 +98,17 @@ mod tests {
     #[test]
     fn the_first_damaged_line_is_named() {
         let header = "# pack-refs with: peeled \n";
-        assert_eq!(damaged(&format!("{header}708c6d5 refs/heads/main\n")), Some(2));
+        assert_eq!(
+            damaged(&format!("{header}708c6d5 refs/heads/main\n")),
+            Some(2)
+        );
         assert_eq!(damaged(&format!("{header}{ID}\n")), Some(2));
         assert_eq!(damaged(&format!("{header}{ID} \n")), Some(2));
         assert_eq!(damaged(&format!("{header}{ID} refs/heads/a b\n")), Some(2));
-        assert_eq!(damaged(&format!("{header}\n{ID} refs/heads/main\n")), Some(2));
+        assert_eq!(
+            damaged(&format!("{header}\n{ID} refs/heads/main\n")),
+            Some(2)
+        );
         // A peeled line must follow a reference; a header only opens the file.
         assert_eq!(damaged(&format!("{header}^{ID}\n")), Some(2));
         assert_eq!(damaged(&format!("{ID} refs/heads/main\n{header}")), Some(2));

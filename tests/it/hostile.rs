@@ -1030,9 +1030,29 @@ fn fifo_named_like_a_briefing_is_skipped_not_opened() {
 /// else as `nobody` through `setpriv` (`None` when that is not possible). `dir` is opened
 /// to other users first, so that only the permissions a test sets later block reads.
 fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
+    run_unprivileged_at_home(dir, None, args)
+}
+
+/// [`run_unprivileged`] with `HOME` at `home` (and no `XDG_CONFIG_HOME`); without one,
+/// as itself it keeps the test's environment, and as `nobody` it has no home.
+fn run_unprivileged_at_home(
+    dir: &Path,
+    home: Option<&Path>,
+    args: &[&std::ffi::OsStr],
+) -> Option<Output> {
     use std::os::unix::fs::PermissionsExt;
     if chmod_blocks_reads(dir) {
-        return Some(run(args));
+        let mut command = briefdiff();
+        if let Some(home) = home {
+            command.env("HOME", home).env_remove("XDG_CONFIG_HOME");
+        }
+        let output = command.args(args).timeout(HANG_GUARD).output().unwrap();
+        assert!(
+            !stderr_of(&output).contains("panicked"),
+            "panic: {}",
+            stderr_of(&output)
+        );
+        return Some(output);
     }
     let mut folder = Some(dir);
     while let Some(path) = folder {
@@ -1048,7 +1068,8 @@ fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
         .args(args)
         .env("COLUMNS", "80")
         // Root's home is closed to `nobody`, and no global git config must apply.
-        .env("HOME", "/nonexistent")
+        .env("HOME", home.unwrap_or(Path::new("/nonexistent")))
+        .env_remove("XDG_CONFIG_HOME")
         .output()
         .ok()?;
     let stderr = stderr_of(&output);
@@ -1057,6 +1078,65 @@ fn run_unprivileged(dir: &Path, args: &[&std::ffi::OsStr]) -> Option<Output> {
     }
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
     Some(output)
+}
+
+#[test]
+fn unreachable_global_git_config_is_read_past_as_git_does() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut repo = Repo::new();
+    two_briefings(&mut repo);
+    // A home folder that may not be searched, as a locked-down service account has:
+    // libgit2 cannot look for `.gitconfig` in it, git carries on without it.
+    let home = repo.home.join("locked-home");
+    fs::create_dir(&home).unwrap();
+    fs::write(home.join(".gitconfig"), "[user]\n\tname = Someone\n").unwrap();
+    if !chmod_blocks_reads(&repo.home) {
+        // Read as `nobody`, who must own the repository for git's ownership check.
+        for entry in walk_tree(&repo.home) {
+            if std::os::unix::fs::lchown(&entry, Some(65534), Some(65534)).is_err() {
+                eprintln!(
+                    "SKIPPED unreachable_global_git_config_is_read_past_as_git_does: no chown"
+                );
+                return;
+            }
+        }
+    }
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o000)).unwrap();
+    let output =
+        run_unprivileged_at_home(&repo.home, Some(&home), &[os("log"), repo.dir.as_os_str()]);
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(output) = output else {
+        eprintln!(
+            "SKIPPED unreachable_global_git_config_is_read_past_as_git_does: cannot drop root"
+        );
+        return;
+    };
+    assert_exit_naming(&output, 0, "locked-home/.gitconfig");
+    assert_exit_naming(&output, 0, "(permission denied): read without");
+    assert_eq!(
+        stderr_of(&output).matches("warning:").count(),
+        1,
+        "{}",
+        stderr_of(&output)
+    );
+    let stdout = stdout_of(&output);
+    assert_eq!(stdout.lines().count(), 4, "every comparison: {stdout}");
+}
+
+/// `root` and everything under it, folders before what they hold.
+fn walk_tree(root: &Path) -> Vec<PathBuf> {
+    let mut found = vec![root.to_path_buf()];
+    let mut next = 0;
+    while next < found.len() {
+        let path = found[next].clone();
+        next += 1;
+        if path.is_dir() && !path.is_symlink() {
+            for entry in fs::read_dir(&path).unwrap() {
+                found.push(entry.unwrap().path());
+            }
+        }
+    }
+    found
 }
 
 #[test]
