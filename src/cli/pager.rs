@@ -15,11 +15,16 @@
 //! write fails as a closed pipe does and the run ends quietly. While a pager draws on the
 //! terminal, warnings meant for that terminal are held and printed when it closes, and
 //! no progress line is drawn: either would be painted over the pager's screen.
+//!
+//! Ctrl-C (or `Ctrl-\`) reaches the pager and briefdiff alike. `less` stays and shows what
+//! it has; briefdiff, as git does, waits until the pager has quit and only then ends by
+//! that signal. Ending at once would give the terminal back to the shell while `less`
+//! still draws on it.
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use clap::ValueEnum;
 
@@ -47,9 +52,65 @@ enum Sink {
     Pager {
         /// `None` once closed, so that the pager sees the end of its input.
         input: Option<BufWriter<ChildStdin>>,
-        child: Child,
+        exit: Arc<PagerExit>,
     },
 }
+
+/// Whether the pager has quit, told by the thread that waits for it.
+#[derive(Default)]
+struct PagerExit {
+    quit: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl PagerExit {
+    /// Waits for `child` on a thread of its own, so that both the end of the run and an
+    /// interrupt can wait for the pager.
+    fn watch(self: &Arc<PagerExit>, mut child: Child) {
+        let told = Arc::clone(self);
+        std::thread::spawn(move || {
+            let _ = child.wait();
+            told.set_quit();
+        });
+    }
+
+    fn set_quit(&self) {
+        *self.quit.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.changed.notify_all();
+    }
+
+    fn wait(&self) {
+        let mut quit = self.quit.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*quit {
+            quit = self
+                .changed
+                .wait(quit)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// From now on, Ctrl-C and `Ctrl-\` end the run only once the pager has quit, by the same
+/// signal (see the module's comment). Without a handler the run goes on as it was.
+#[cfg(unix)]
+fn end_after_the_pager_on_interrupt(exit: &Arc<PagerExit>) {
+    use signal_hook::consts::{SIGINT, SIGQUIT};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGQUIT]) else {
+        return;
+    };
+    let exit = Arc::clone(exit);
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            exit.wait();
+            release_warnings();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn end_after_the_pager_on_interrupt(_: &Arc<PagerExit>) {}
 
 impl Output {
     /// Standard output, or a pager when the command line and the terminal call for one
@@ -68,6 +129,10 @@ impl Output {
                 std::env::var_os("PAGER"),
             )
         {
+            // The handler comes first, so that no interrupt finds the pager started and
+            // briefdiff still without it; with no pager after all, nothing is waited for.
+            let exit = Arc::new(PagerExit::default());
+            end_after_the_pager_on_interrupt(&exit);
             match spawn(&command) {
                 Ok(mut child) => {
                     if let Some(stdin) = child.stdin.take() {
@@ -75,16 +140,18 @@ impl Output {
                         if io::stderr().is_terminal() {
                             hold_warnings();
                         }
+                        exit.watch(child);
                         return Output {
                             sink: Sink::Pager {
                                 input: Some(BufWriter::new(stdin)),
-                                child,
+                                exit,
                             },
                         };
                     }
                 }
                 Err(error) => super::warn(format!("cannot run pager `{command}`: {error}")),
             }
+            exit.set_quit();
         }
         let shares_terminal = stdout_is_terminal && io::stderr().is_terminal();
         Output {
@@ -103,11 +170,11 @@ impl Output {
             Sink::Stdout(out) => {
                 let _ = out.flush();
             }
-            Sink::Pager { input, child } => {
+            Sink::Pager { input, exit } => {
                 if let Some(mut input) = input.take() {
                     let _ = input.flush();
                 }
-                let _ = child.wait();
+                exit.wait();
                 release_warnings();
             }
         }

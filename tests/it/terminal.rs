@@ -339,3 +339,79 @@ fn the_progress_line_tells_the_time_and_never_shares_a_line_with_the_report() {
         "{lines:#?}"
     );
 }
+
+/// A pager that ignores Ctrl-C, as `less` does, and shows its input only when the test
+/// lets it: `started` when it runs, then it waits for `release`, reads everything, and
+/// leaves `quit` as its last act.
+fn held_pager(dir: &Path) -> PathBuf {
+    let path = dir.join("held");
+    let script = format!(
+        "#!/bin/sh\ntrap '' INT QUIT\n: > '{0}/started'\n\
+         while [ ! -e '{0}/release' ]; do sleep 0.05; done\n\
+         cat > '{0}/input'\n: > '{0}/quit'\n",
+        dir.display()
+    );
+    fs::write(&path, script).unwrap();
+    make_executable(&path);
+    path
+}
+
+/// Polls `done` every 50 ms for up to `limit`; true once it holds.
+fn within(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    done()
+}
+
+#[test]
+fn ctrl_c_under_the_pager_ends_the_run_only_after_the_pager_quits() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let pager = held_pager(dir.path());
+    // Its own process group, as a shell gives a pipeline: Ctrl-C is the group's SIGINT.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefdiff"))
+        .args(["--paging", "always", "audit", &demo()])
+        .env("PAGER", &pager)
+        .env_remove("BRIEFDIFF_PAGER")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let group = format!("-{}", child.id());
+    let started = within(Duration::from_secs(60), || {
+        dir.path().join("started").exists()
+    });
+    assert!(started, "the pager did not start");
+    let sent = Command::new("kill")
+        .args(["-s", "INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // Ended now, briefdiff would hand the terminal back while the pager still drew on it.
+    let ended_early = within(Duration::from_secs(2), || {
+        child.try_wait().unwrap().is_some()
+    });
+    fs::write(dir.path().join("release"), "").unwrap();
+    assert!(
+        !ended_early,
+        "briefdiff ended while its pager was still showing"
+    );
+    let ended = within(Duration::from_secs(60), || {
+        child.try_wait().unwrap().is_some()
+    });
+    if !ended {
+        let _ = child.kill();
+    }
+    let status = child.wait().unwrap();
+    assert!(ended, "briefdiff did not end after its pager quit");
+    assert!(dir.path().join("quit").exists(), "ended before its pager");
+    // And it ended as interrupted, as git does: by the signal, not with a success.
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
