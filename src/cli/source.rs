@@ -157,11 +157,15 @@ pub fn open(
         Some(path) => Config::from_file(path)?,
         None => Config::from_archive(source)?,
     };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let options = ScanOptions {
         range,
         pathspecs,
         since,
         until,
+        // The walk's jobs, but no more than there are cores: the scan reads, it never
+        // waits on anything another thread could use.
+        threads: briefdiff::walk::worker_threads(args.jobs, cores),
     };
     let scan = archive
         .scan(&options)

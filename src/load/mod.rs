@@ -63,6 +63,9 @@ pub struct ScanOptions {
     pub since: Option<i64>,
     /// git only: keep commits made at or before this time (unix seconds).
     pub until: Option<i64>,
+    /// git only: threads that read and compare the commits' trees at once (0 and 1:
+    /// the calling thread alone). The scan is the same for any value.
+    pub threads: usize,
 }
 
 /// The result of [`Archive::scan`].

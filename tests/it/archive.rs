@@ -717,3 +717,76 @@ fn real_archive_scan_matches_git_log() {
             .count();
     assert_eq!(scan.histories.len(), tip_files);
 }
+
+#[test]
+fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
+    // Long enough for three threads (256 commits each at the least), with a move, a
+    // deletion and a symlink (a warning) between two runs of edits in month folders.
+    let mut repo = Repo::new();
+    let edits = |from: usize, count: usize| -> Vec<Vec<(String, String)>> {
+        (from..from + count)
+            .map(|number| {
+                let doc = number % 40;
+                let path = format!("press-briefings/2023-0{}/doc-{doc}.md", doc % 4 + 1);
+                vec![(path, briefing(&format!("doc-{doc}"), &format!("r{number}")))]
+            })
+            .collect()
+    };
+    repo.fast_import(&edits(0, 450));
+    repo.git(&["reset", "-q", "--hard"]);
+    fs::create_dir(repo.dir.join("statements")).unwrap();
+    repo.git(&[
+        "mv",
+        "press-briefings/2023-01/doc-0.md",
+        "statements/doc-0.md",
+    ]);
+    repo.git(&["rm", "-q", "press-briefings/2023-02/doc-1.md"]);
+    std::os::unix::fs::symlink("doc-4.md", repo.dir.join("press-briefings/2023-01/link.md"))
+        .unwrap();
+    repo.commit("move one, delete one, link one");
+    repo.fast_import(&edits(450, 450));
+    let archive = GitArchive::open(&repo.dir).unwrap();
+    let scan = |threads: usize, since: Option<i64>| {
+        let options = ScanOptions {
+            threads,
+            since,
+            ..ScanOptions::default()
+        };
+        archive.scan(&options).unwrap()
+    };
+    let alone = scan(1, None);
+    assert_eq!(alone.stats.commits, 901);
+    assert!(
+        alone.warnings.iter().any(|w| w.message.contains("symlink")),
+        "{:?}",
+        alone.warnings
+    );
+    assert!(
+        alone
+            .histories
+            .iter()
+            .any(|h| h.document == "statements/doc-0.md" && h.revisions.len() > 10),
+        "the move is followed"
+    );
+    for threads in [2, 3, 8] {
+        let shared = scan(threads, None);
+        // Not `assert_eq!`: a difference would print 900 commits' histories twice.
+        assert!(
+            shared.histories == alone.histories,
+            "{threads} threads: other histories"
+        );
+        assert_eq!(shared.warnings, alone.warnings, "{threads} threads");
+        assert_eq!(shared.stats.commits, alone.stats.commits);
+    }
+    // A window: the commits outside it are walked, not read.
+    let since = Some(1_650_000_000 + 600 * 3600);
+    let (shared, alone) = (scan(2, since), scan(1, since));
+    assert!(
+        shared.histories == alone.histories,
+        "other histories in a window"
+    );
+    assert_eq!(shared.warnings, alone.warnings);
+    // Every commit is walked; the trees a thread reads again where its stretch starts
+    // are the only difference in the work.
+    assert_eq!(shared.stats.commits, alone.stats.commits);
+}
