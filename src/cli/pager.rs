@@ -24,6 +24,7 @@
 use std::ffi::OsString;
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use clap::ValueEnum;
@@ -61,6 +62,9 @@ enum Sink {
 struct PagerExit {
     quit: Mutex<bool>,
     changed: Condvar,
+    /// The interrupt received (its signal number), set by the signal handler itself, so
+    /// that a run whose pager quits at the same time still ends by it.
+    interrupted: Arc<AtomicUsize>,
 }
 
 impl PagerExit {
@@ -72,6 +76,21 @@ impl PagerExit {
             let _ = child.wait();
             told.set_quit();
         });
+    }
+
+    /// Ends the process by the interrupt received, if one was (after printing the
+    /// warnings held for the pager's time on the terminal).
+    fn end_if_interrupted(&self) {
+        let signal = self.interrupted.load(Ordering::SeqCst);
+        let Ok(signal) = i32::try_from(signal) else {
+            return;
+        };
+        if signal == 0 {
+            return;
+        }
+        release_warnings();
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+        std::process::exit(128 + signal);
     }
 
     fn set_quit(&self) {
@@ -95,16 +114,22 @@ impl PagerExit {
 #[cfg(unix)]
 fn end_after_the_pager_on_interrupt(exit: &Arc<PagerExit>) {
     use signal_hook::consts::{SIGINT, SIGQUIT};
+    for signal in [SIGINT, SIGQUIT] {
+        let Ok(number) = usize::try_from(signal) else {
+            continue;
+        };
+        let _ = signal_hook::flag::register_usize(signal, Arc::clone(&exit.interrupted), number);
+    }
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGQUIT]) else {
         return;
     };
     let exit = Arc::clone(exit);
+    // While the run goes on (a long walk may write nothing for a while), this thread
+    // ends it as soon as the pager has quit.
     std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
+        if signals.forever().next().is_some() {
             exit.wait();
-            release_warnings();
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-            std::process::exit(128 + signal);
+            exit.end_if_interrupted();
         }
     });
 }
@@ -175,6 +200,7 @@ impl Output {
                     let _ = input.flush();
                 }
                 exit.wait();
+                exit.end_if_interrupted();
                 release_warnings();
             }
         }
