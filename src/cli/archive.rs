@@ -623,15 +623,28 @@ fn git_check_range(
         Ok(_) | Err(_) => {}
     }
     let named = |flag: &str, revision: &str| {
-        archive
-            .commit(revision)
-            .with_context(|| format!("{flag} {revision} names no commit in {}", source.display()))
+        archive.commit(revision).map_err(|error| {
+            let what = match error {
+                LoadError::DamagedRevision { .. } => "cannot be read",
+                _ => "names no commit",
+            };
+            anyhow::Error::new(error)
+                .context(format!("{flag} {revision} {what} in {}", source.display()))
+        })
     };
     let head_commit = named("--head", head)?;
     let (base_name, mut base_commit) = match base {
         Some(base) => (base.to_string(), named("--base", base)?),
         None => match archive.first_parent(&head_commit.id)? {
-            FirstParent::Commit(parent) => (format!("{head}~1"), archive.commit(&parent)?),
+            FirstParent::Commit(parent) => {
+                let commit = archive.commit(&parent).with_context(|| {
+                    format!(
+                        "the first parent of --head {head} cannot be read in {}",
+                        source.display()
+                    )
+                })?;
+                (format!("{head}~1"), commit)
+            }
             // The first commit of an archive: every briefing in it is new, so nothing
             // has a revision to be checked against (the scan keeps no baseline).
             FirstParent::Root | FirstParent::Unborn => {

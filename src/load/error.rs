@@ -27,6 +27,10 @@ pub enum LoadError {
     /// A revision range that does not resolve.
     #[error("revision range `{range}`: {message}")]
     Range { range: String, message: String },
+    /// A revision the user named that cannot be reached: a commit or tag on the way to
+    /// it is damaged.
+    #[error("`{revision}`: {message}")]
+    DamagedRevision { revision: String, message: String },
     /// A scan option this kind of source cannot honour.
     #[error("{option} applies to git sources only, not to {kind}")]
     Unsupported {
@@ -75,6 +79,10 @@ impl LoadError {
             LoadError::Untrusted { .. } => Some(
                 "if you trust it, mark it safe as git asks: \
                  git config --global --add safe.directory <path>",
+            ),
+            LoadError::DamagedRevision { .. } => Some(
+                "git cannot read it either (`git fsck` lists what is damaged): restore the \
+                 object from another clone, or name a later commit",
             ),
             LoadError::DamagedRefs { .. } => Some(
                 "git refuses this repository too (`unexpected line in packed-refs`): restore \

@@ -1,4 +1,4 @@
-//! Where revisions come from: a git history (`git.rs`, the only file that touches git2),
+//! Where revisions come from: a git history (`git/`, the only folder that touches git2),
 //! a folder of dated snapshots (`snapshots.rs`), or two files or folders (`pair.rs`).
 //!
 //! Every source answers the same two questions through [`Archive`]: which briefings are
@@ -174,7 +174,7 @@ pub struct RevisionRef {
 /// How to get a revision's bytes; private so that only this module's sources build it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Locator {
-    /// A git blob id, 40 hex digits (kept as text so that only `git.rs` knows git2).
+    /// A git blob id, 40 hex digits (kept as text so that only `git/` knows git2).
     Blob(String),
     /// A file on disk the user named: a symlink to it is followed.
     File(PathBuf),

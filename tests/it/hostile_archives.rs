@@ -527,6 +527,61 @@ fn truncated_loose_trees_and_commits_are_skipped_with_the_commit() {
     assert!(stderr.contains("corrupt loose object"), "{stderr}");
 }
 
+#[test]
+fn revisions_named_past_a_truncated_loose_commit_are_errors_not_hangs() {
+    // libgit2 resolves `HEAD~2` by reading each commit on the way, and spins on a cut one.
+    let mut repo = Repo::new();
+    let mut commits = three_commits(&mut repo);
+    repo.write("a.md", &briefing("a", "v4"));
+    commits.push(repo.commit("commit v4"));
+    truncate_loose_object(&repo, &commits[1]);
+    let cut = &commits[1];
+    let reaches_the_cut: [&[&str]; 5] = [
+        &["log", ".", "HEAD~2..HEAD"],
+        &["audit", ".", "HEAD~3..HEAD"],
+        &["check", ".", "--base", "HEAD~2"],
+        &["check", ".", "--base", "HEAD^^", "--head", "main"],
+        &["log", ".", "HEAD~2"],
+    ];
+    for args in reaches_the_cut {
+        let mut line: Vec<&std::ffi::OsStr> = args.iter().map(os).collect();
+        line[1] = repo.dir.as_os_str();
+        let output = run(&line);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("commit {cut} cannot be read"))
+                && stderr.contains("corrupt loose object")
+                && stderr.contains("git fsck"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A range that stops before the cut is walked, as git walks it.
+    let output = run(&[os("log"), repo.dir.as_os_str(), os("HEAD~1..HEAD")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(
+        stdout_of(&output).lines().count(),
+        1,
+        "{}",
+        stdout_of(&output)
+    );
+    let output = run(&[
+        os("check"),
+        repo.dir.as_os_str(),
+        os("--base"),
+        os("HEAD~1"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    // Forms resolved only by libgit2's own resolver are refused while the cut is there.
+    let output = run(&[os("log"), repo.dir.as_os_str(), os("HEAD@{1}..HEAD")]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("loose object {cut} is damaged")),
+        "{stderr}"
+    );
+}
+
 /// Replaces the loose commit `id` with one that has the same tree, author and message
 /// but `parent` as its first parent: a damaged object, since its id no longer matches.
 fn rewrite_parent(repo: &Repo, id: &str, parent: &str) {

@@ -38,6 +38,8 @@ use git2::{
     PathspecFlags, Repository, RepositoryOpenFlags, Tree, TreeEntry,
 };
 
+mod revision;
+
 use super::loose::{self, LooseObjects, MAX_LOOSE_OBJECT_BYTES};
 use super::packed_refs;
 use super::region::Region;
@@ -59,6 +61,8 @@ pub struct GitArchive {
     /// threads that read at once and no further.
     pool: Mutex<Vec<Repository>>,
     reads: ReadCounter,
+    /// The first damaged loose commit, tree or tag, once looked for (`revision.rs`).
+    damaged_graph: std::sync::OnceLock<Option<(String, String)>>,
 }
 
 impl GitArchive {
@@ -92,7 +96,50 @@ impl GitArchive {
             loose: LooseObjects::list(&objects_dir(&repo)),
             pool: Mutex::new(vec![repo]),
             reads: ReadCounter::default(),
+            damaged_graph: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The first damaged loose commit, tree or tag (its id and why), looked for once:
+    /// while there is one, libgit2 resolves no revision and walks no graph by itself
+    /// (see `revision.rs`).
+    fn damaged_graph(&self) -> Option<&(String, String)> {
+        self.damaged_graph
+            .get_or_init(|| self.loose.first_damaged_graph_object())
+            .as_ref()
+    }
+
+    /// The commit `revision` names, by libgit2 in a sound repository and by
+    /// `revision.rs` in one with a damaged loose object. A `~N` that goes back past the
+    /// first commit says how far the history goes, where libgit2 only says "parent 0
+    /// does not exist".
+    fn resolve<'r>(&self, repo: &'r Repository, revision: &str) -> Result<Commit<'r>, LoadError> {
+        let not_found = |message: String| LoadError::Range {
+            range: revision.to_string(),
+            message,
+        };
+        match self.damaged_graph() {
+            None => repo
+                .revparse_single(revision)
+                .and_then(|object| object.peel_to_commit())
+                .map_err(|error| {
+                    not_found(
+                        past_the_root(repo, revision).unwrap_or_else(|| error.message().into()),
+                    )
+                }),
+            Some(damaged) => {
+                let unresolved = |unresolved| unresolved_error(revision, unresolved);
+                let id =
+                    revision::commit(repo, &self.loose, revision, damaged).map_err(unresolved)?;
+                check_loose(&self.loose, id).map_err(|reason| {
+                    unresolved(revision::Unresolved::Damaged(format!(
+                        "commit {id} cannot be read: {reason}"
+                    )))
+                })?;
+                repo.find_commit(id)
+                    .map_err(|error| not_found(error.message().to_string()))
+            }
+        }
     }
 
     /// The first parent of `revision` (a commit id, branch, tag or `HEAD~N`).
@@ -101,13 +148,7 @@ impl GitArchive {
             if revision == "HEAD" && head_state(repo)? == HeadState::Unborn {
                 return Ok(FirstParent::Unborn);
             }
-            let commit = repo
-                .revparse_single(revision)
-                .and_then(|object| object.peel_to_commit())
-                .map_err(|error| LoadError::Range {
-                    range: revision.to_string(),
-                    message: error.message().to_string(),
-                })?;
+            let commit = self.resolve(repo, revision)?;
             Ok(match commit.parent_id(0) {
                 Ok(parent) => FirstParent::Commit(parent.to_string()),
                 Err(_) if names_a_parent(&commit) => FirstParent::Shallow,
@@ -117,25 +158,10 @@ impl GitArchive {
     }
 
     /// The commit `revision` names (an id, a branch, a tag, `HEAD~N`), with the time and
-    /// subject reports show. A `~N` that goes back past the first commit says how far
-    /// the history goes, where libgit2 only says "parent 0 does not exist".
+    /// subject reports show.
     pub fn commit(&self, revision: &str) -> Result<CommitInfo, LoadError> {
         self.with_repository(|repo| {
-            let not_found = |message: String| LoadError::Range {
-                range: revision.to_string(),
-                message,
-            };
-            let commit = match repo
-                .revparse_single(revision)
-                .and_then(|object| object.peel_to_commit())
-            {
-                Ok(commit) => commit,
-                Err(error) => {
-                    return Err(not_found(
-                        past_the_root(repo, revision).unwrap_or_else(|| error.message().into()),
-                    ));
-                }
-            };
+            let commit = self.resolve(repo, revision)?;
             Ok(CommitInfo {
                 id: commit.id().to_string(),
                 time: commit.time().seconds(),
@@ -159,6 +185,9 @@ impl GitArchive {
                 range: format!("{base}..{head}"),
                 message: error.message().to_string(),
             };
+            if self.damaged_graph().is_some() {
+                return Ok(revision::ancestry(repo, &self.loose, base, head));
+            }
             if base == head {
                 return Ok(Ancestry::Same);
             }
@@ -239,6 +268,20 @@ fn head_state(repo: &Repository) -> Result<HeadState, LoadError> {
         Ok(_) => Ok(HeadState::Commit),
         Err(error) if error.code() == git2::ErrorCode::UnbornBranch => Ok(HeadState::Unborn),
         Err(error) => Err(head_error(repo, error.message())),
+    }
+}
+
+/// The error for a revision `revision.rs` did not resolve.
+fn unresolved_error(revision: &str, unresolved: revision::Unresolved) -> LoadError {
+    match unresolved {
+        revision::Unresolved::Damaged(message) => LoadError::DamagedRevision {
+            revision: revision.to_string(),
+            message,
+        },
+        revision::Unresolved::Other(message) => LoadError::Range {
+            range: revision.to_string(),
+            message,
+        },
     }
 }
 
@@ -361,7 +404,8 @@ fn open_repository(path: &Path) -> Result<Repository, LoadError> {
 
 impl Archive for GitArchive {
     fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError> {
-        self.with_repository(|repo| Scanner::new(repo, options, &self.loose)?.run())
+        let damaged_graph = self.damaged_graph();
+        self.with_repository(|repo| Scanner::new(repo, options, &self.loose, damaged_graph)?.run())
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
@@ -455,6 +499,8 @@ struct Scanner<'repo> {
     /// every changed folder.
     region: Option<Region>,
     commits_walked: usize,
+    /// A damaged loose commit, tree or tag: the range is then resolved by `revision.rs`.
+    damaged_graph: Option<&'repo (String, String)>,
 }
 
 /// The commits a scan visits, as the range names them.
@@ -480,6 +526,7 @@ impl<'repo> Scanner<'repo> {
         repo: &'repo Repository,
         options: &'repo ScanOptions,
         loose: &'repo LooseObjects,
+        damaged_graph: Option<&'repo (String, String)>,
     ) -> Result<Self, LoadError> {
         let pathspec = if options.pathspecs.is_empty() {
             None
@@ -510,6 +557,7 @@ impl<'repo> Scanner<'repo> {
             cut_parents: HashSet::new(),
             region: Region::of(&options.pathspecs),
             commits_walked: 0,
+            damaged_graph,
         })
     }
 
@@ -636,8 +684,8 @@ impl<'repo> Scanner<'repo> {
             message: error.message().to_string(),
         };
         let (mut tip, mut hidden) = (None, None);
-        match &self.options.range {
-            None => {
+        match (&self.options.range, self.damaged_graph) {
+            (None, _) => {
                 if head_state(self.repo)? == HeadState::Unborn {
                     // An archive before its first commit: empty, and nothing is skipped.
                     self.warnings.push(LoadWarning::worked_around(
@@ -661,17 +709,23 @@ impl<'repo> Scanner<'repo> {
                 }
                 tip = Some(head);
             }
-            Some(range) => {
+            (Some(range), _) if range.contains("...") => {
+                return Err(LoadError::Range {
+                    range: range.clone(),
+                    message: "symmetric difference `A...B` is not supported".into(),
+                });
+            }
+            (Some(range), Some(damaged)) => {
+                let (from, to) = revision::range(self.repo, self.loose, range, damaged)
+                    .map_err(|unresolved| unresolved_error(range, unresolved))?;
+                hidden = from;
+                tip = Some(to);
+            }
+            (Some(range), None) => {
                 let spec = self
                     .repo
                     .revparse(range)
                     .map_err(|error| range_error(range, error))?;
-                if spec.mode().contains(git2::RevparseMode::MERGE_BASE) {
-                    return Err(LoadError::Range {
-                        range: range.clone(),
-                        message: "symmetric difference `A...B` is not supported".into(),
-                    });
-                }
                 let commit_of = |object: &git2::Object<'_>| {
                     object
                         .peel_to_commit()

@@ -1,0 +1,310 @@
+//! The revisions a user names (`HEAD~3`, a branch, a tag, an id, `A..B`), resolved to
+//! commits without libgit2 reading a loose object that was not checked first.
+//!
+//! libgit2's own resolver and its graph walks (ancestry, merge bases) read every commit
+//! on their way, and spin forever on a loose one whose zlib stream is cut off
+//! (`loose.rs`). So they run only in a repository whose loose commits, trees and tags are
+//! all sound (checked once, [`LooseObjects::first_damaged_graph_object`]: the common
+//! case). In any other, the forms briefdiff documents are resolved here, every object
+//! checked before it is read: a reference or an object id, then `~N`, `^N` and
+//! `^{commit}`, and ancestry by a walk of its own. A damaged commit on the way is an
+//! error naming it; any other form is refused with the damaged object named, never
+//! handed to libgit2.
+
+use std::collections::{HashSet, VecDeque};
+
+use git2::{ObjectType, Oid, Repository};
+
+use super::check_loose;
+use crate::load::loose::LooseObjects;
+
+/// Annotated tags followed at most from one name to its commit (git itself stops at a
+/// few; a longer chain is damage or a trap).
+const MAX_TAG_CHAIN: usize = 16;
+
+/// Why a revision was not resolved.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unresolved {
+    /// A commit or tag on the way to it is damaged: git cannot read it either.
+    Damaged(String),
+    /// Anything else: not there, not a commit, a form not read here.
+    Other(String),
+}
+
+impl From<String> for Unresolved {
+    fn from(message: String) -> Self {
+        Unresolved::Other(message)
+    }
+}
+
+/// One step after the base of a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// `~N`: the N-th first-parent ancestor.
+    Ancestor(usize),
+    /// `^N`: the N-th parent (`^0` is the commit itself).
+    Parent(usize),
+    /// `^{commit}` or `^{}`: the commit a tag names.
+    Peel,
+}
+
+/// `revision` as its base (a reference or an id) and the steps after it; `None` for
+/// what is not resolved here (`@{…}`, `:path`, `^{/text}`, `describe` names…).
+fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
+    let cut = revision.find(['~', '^']).unwrap_or(revision.len());
+    let (base, mut rest) = revision.split_at(cut);
+    if base.is_empty() || base.contains("@{") || base.contains(':') || base.contains(' ') {
+        return None;
+    }
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest
+            .strip_prefix("^{commit}")
+            .or_else(|| rest.strip_prefix("^{}"))
+        {
+            steps.push(Step::Peel);
+            rest = after;
+            continue;
+        }
+        let operator = rest.as_bytes()[0];
+        rest = &rest[1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let count = if digits == 0 {
+            1
+        } else {
+            rest[..digits].parse().ok()?
+        };
+        rest = &rest[digits..];
+        steps.push(match operator {
+            b'~' => Step::Ancestor(count),
+            b'^' => Step::Parent(count),
+            _ => return None,
+        });
+    }
+    Some((base, steps))
+}
+
+/// The commit `revision` names, every object checked before libgit2 reads it. Errors
+/// are messages for [`crate::load::LoadError::Range`].
+pub(super) fn commit(
+    repo: &Repository,
+    loose: &LooseObjects,
+    revision: &str,
+    damaged: &(String, String),
+) -> Result<Oid, Unresolved> {
+    let Some((base, steps)) = split(revision) else {
+        return Err(refused(damaged).into());
+    };
+    let base = if base == "@" { "HEAD" } else { base };
+    let mut id = peel(repo, loose, base_id(repo, base, damaged)?)?;
+    for step in steps {
+        id = match step {
+            Step::Peel | Step::Parent(0) => id,
+            Step::Parent(number) => parent(repo, loose, id, number - 1)
+                .ok_or_else(|| format!("{base}: the commit has no parent {number}"))??,
+            Step::Ancestor(count) => {
+                for behind in 0..count {
+                    id = parent(repo, loose, id, 0).ok_or_else(|| {
+                        format!(
+                            "goes back past the first commit: {base} has {behind} commit{} \
+                             before it",
+                            if behind == 1 { "" } else { "s" }
+                        )
+                    })??;
+                }
+                id
+            }
+        };
+    }
+    Ok(id)
+}
+
+/// `A..B` (either end may be left out for `HEAD`) or one revision, as commits: the
+/// excluded end and the tip.
+pub(super) fn range(
+    repo: &Repository,
+    loose: &LooseObjects,
+    range: &str,
+    damaged: &(String, String),
+) -> Result<(Option<Oid>, Oid), Unresolved> {
+    let resolve = |end: &str| {
+        commit(
+            repo,
+            loose,
+            if end.is_empty() { "HEAD" } else { end },
+            damaged,
+        )
+    };
+    match range.split_once("..") {
+        Some((from, to)) => Ok((Some(resolve(from)?), resolve(to)?)),
+        None => Ok((None, resolve(range)?)),
+    }
+}
+
+/// The message for a form not resolved here in a repository with a damaged object.
+fn refused((id, reason): &(String, String)) -> String {
+    format!(
+        "only a branch, a tag, an id and `~N`, `^N` are read in this repository: loose \
+         object {id} is damaged ({reason}), and git's own resolver would hang on it \
+         (`git fsck` names what is broken)"
+    )
+}
+
+/// The object a reference or an id names, without reading it.
+fn base_id(repo: &Repository, base: &str, damaged: &(String, String)) -> Result<Oid, String> {
+    let hex = base.bytes().all(|byte| byte.is_ascii_hexdigit());
+    if hex && matches!(base.len(), 40 | 64) {
+        return Oid::from_str(base).map_err(|error| error.message().to_string());
+    }
+    if let Ok(reference) = repo.resolve_reference_from_short_name(base) {
+        return reference
+            .resolve()
+            .ok()
+            .and_then(|direct| direct.target())
+            .ok_or_else(|| format!("{base} names no object"));
+    }
+    if hex && base.len() >= 4 {
+        let prefix = Oid::from_str(base).map_err(|error| error.message().to_string())?;
+        let odb = repo.odb().map_err(|error| error.message().to_string())?;
+        return odb
+            .exists_prefix(prefix, base.len())
+            .map_err(|error| error.message().to_string());
+    }
+    let (id, _) = damaged;
+    Err(format!(
+        "revspec '{base}' not found (while loose object {id} is damaged, only branches, \
+         tags, ids and `~N`, `^N` after them are read)"
+    ))
+}
+
+/// The commit `id` leads to through annotated tags.
+fn peel(repo: &Repository, loose: &LooseObjects, mut id: Oid) -> Result<Oid, Unresolved> {
+    for _ in 0..MAX_TAG_CHAIN {
+        check_loose(loose, id)
+            .map_err(|reason| Unresolved::Damaged(format!("object {id}: {reason}")))?;
+        let object = repo
+            .find_object(id, None)
+            .map_err(|error| error.message().to_string())?;
+        match object.kind() {
+            Some(ObjectType::Commit) => return Ok(id),
+            Some(ObjectType::Tag) => {
+                id = object
+                    .as_tag()
+                    .map(git2::Tag::target_id)
+                    .ok_or_else(|| format!("tag {id} cannot be read"))?;
+            }
+            other => {
+                let kind = other.map_or("object of no known kind", |kind| kind.str());
+                return Err(format!("{id} is a {kind}, not a commit").into());
+            }
+        }
+    }
+    Err(format!("more than {MAX_TAG_CHAIN} tags in a row").into())
+}
+
+/// Parent `index` of commit `id` (read after it is checked); `None` when it has none.
+fn parent(
+    repo: &Repository,
+    loose: &LooseObjects,
+    id: Oid,
+    index: usize,
+) -> Option<Result<Oid, Unresolved>> {
+    let read = check_loose(loose, id)
+        .map_err(|reason| format!("commit {id} cannot be read: {reason}"))
+        .and_then(|()| {
+            repo.find_commit(id)
+                .map_err(|error| format!("commit {id} cannot be read: {}", error.message()))
+        });
+    match read {
+        Ok(commit) => commit.parent_id(index).ok().map(Ok),
+        Err(message) => Some(Err(Unresolved::Damaged(message))),
+    }
+}
+
+/// Every commit `start` reaches through any parent, nearest first (breadth first), each
+/// checked before it is read; one that cannot be read ends its branch of the search.
+/// Stops early once `stop` is found.
+fn reach(repo: &Repository, loose: &LooseObjects, start: Oid, stop: Option<Oid>) -> Vec<Oid> {
+    let mut order = Vec::new();
+    let mut seen = HashSet::new();
+    let mut pending = VecDeque::from([start]);
+    while let Some(id) = pending.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        order.push(id);
+        if Some(id) == stop {
+            break;
+        }
+        if check_loose(loose, id).is_ok()
+            && let Ok(commit) = repo.find_commit(id)
+        {
+            pending.extend(commit.parent_ids());
+        }
+    }
+    order
+}
+
+/// How `base` stands to `head`, by walks of their ancestors: whether one reaches the
+/// other, else the nearest commit of `head`'s that `base` also reaches.
+pub(super) fn ancestry(
+    repo: &Repository,
+    loose: &LooseObjects,
+    base: Oid,
+    head: Oid,
+) -> super::Ancestry {
+    use super::Ancestry;
+    if base == head {
+        return Ancestry::Same;
+    }
+    let from_head = reach(repo, loose, head, Some(base));
+    if from_head.last() == Some(&base) {
+        return Ancestry::Ancestor;
+    }
+    let from_base = reach(repo, loose, base, None);
+    if from_base.contains(&head) {
+        return Ancestry::Descendant;
+    }
+    let of_base: HashSet<Oid> = from_base.into_iter().collect();
+    match from_head.into_iter().find(|id| of_base.contains(id)) {
+        Some(merge_base) => Ancestry::Diverged {
+            merge_base: merge_base.to_string(),
+        },
+        None => Ancestry::Unrelated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Step, split};
+
+    #[test]
+    fn the_documented_forms_are_split_and_the_others_are_not() {
+        assert_eq!(split("HEAD"), Some(("HEAD", vec![])));
+        assert_eq!(split("HEAD~3"), Some(("HEAD", vec![Step::Ancestor(3)])));
+        assert_eq!(
+            split("main~^2~"),
+            Some((
+                "main",
+                vec![Step::Ancestor(1), Step::Parent(2), Step::Ancestor(1)]
+            ))
+        );
+        assert_eq!(split("v1^{commit}"), Some(("v1", vec![Step::Peel])));
+        assert_eq!(
+            split("v1^{}~2"),
+            Some(("v1", vec![Step::Peel, Step::Ancestor(2)]))
+        );
+        assert_eq!(split("abc123^0"), Some(("abc123", vec![Step::Parent(0)])));
+        for other in [
+            "HEAD@{1}",
+            "HEAD:a.md",
+            ":/fix",
+            "HEAD^{/fix}",
+            "HEAD^{tree}",
+            "~2",
+            "",
+        ] {
+            assert_eq!(split(other), None, "{other}");
+        }
+    }
+}
