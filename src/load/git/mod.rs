@@ -404,7 +404,8 @@ fn open_repository(path: &Path) -> Result<Repository, LoadError> {
 
 impl Archive for GitArchive {
     fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError> {
-        let damaged_graph = self.damaged_graph();
+        // Only a range is resolved; the sweep is not made for a scan of all of HEAD.
+        let damaged_graph = options.range.as_ref().and_then(|_| self.damaged_graph());
         self.with_repository(|repo| Scanner::new(repo, options, &self.loose, damaged_graph)?.run())
     }
 
