@@ -66,8 +66,9 @@ fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
             rest = after;
             continue;
         }
-        let operator = rest.as_bytes()[0];
-        rest = &rest[1..];
+        let mut chars = rest.chars();
+        let operator = chars.next()?;
+        rest = chars.as_str();
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let count = if digits == 0 {
             1
@@ -76,16 +77,15 @@ fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
         };
         rest = &rest[digits..];
         steps.push(match operator {
-            b'~' => Step::Ancestor(count),
-            b'^' => Step::Parent(count),
+            '~' => Step::Ancestor(count),
+            '^' => Step::Parent(count),
             _ => return None,
         });
     }
     Some((base, steps))
 }
 
-/// The commit `revision` names, every object checked before libgit2 reads it. Errors
-/// are messages for [`crate::load::LoadError::Range`].
+/// The commit `revision` names, every object checked before libgit2 reads it.
 pub(super) fn commit(
     repo: &Repository,
     loose: &LooseObjects,
@@ -295,6 +295,17 @@ mod tests {
             Some(("v1", vec![Step::Peel, Step::Ancestor(2)]))
         );
         assert_eq!(split("abc123^0"), Some(("abc123", vec![Step::Parent(0)])));
+        // Whatever follows a step, nothing is cut inside a character.
+        for odd in [
+            "HEAD~2é",
+            "HEAD^é",
+            "HEAD~99999999999999999999999",
+            "é~1",
+            "HEAD~~^^",
+        ] {
+            let _ = split(odd);
+        }
+        assert_eq!(split("HEAD~2é"), None);
         for other in [
             "HEAD@{1}",
             "HEAD:a.md",
