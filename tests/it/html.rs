@@ -375,7 +375,7 @@ fn report_in_a_browser() {
     assert_eq!(stealth["underlined"], "underline");
     let screenshot = session.screenshot();
     assert!(screenshot.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
-    save_screenshot(&screenshot);
+    save_screenshot("report.png", &screenshot);
 
     // On a narrow screen the two columns give way to the inline diff.
     session.resize(600, 900);
@@ -477,12 +477,151 @@ fn assert_console_is_clean(log: &[Value]) {
     assert!(errors.is_empty(), "console: {errors:?}");
 }
 
-/// The screenshot the README shows is `docs/report.png`; `BRIEFDIFF_SCREENSHOT=path`
-/// writes this run's there (the test never writes into the checkout on its own).
-fn save_screenshot(png: &[u8]) {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
+/// The screenshots the README shows are `docs/report.png` and `docs/terminal.png`;
+/// `BRIEFDIFF_SCREENSHOTS=docs` writes this run's there (the tests never write into the
+/// checkout on their own).
+fn save_screenshot(name: &str, png: &[u8]) {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     fs::write(&out, png).unwrap();
-    if let Some(path) = std::env::var_os("BRIEFDIFF_SCREENSHOT") {
-        fs::write(path, png).unwrap();
+    if let Some(folder) = std::env::var_os("BRIEFDIFF_SCREENSHOTS") {
+        fs::write(Path::new(&folder).join(name), png).unwrap();
     }
+}
+
+/// A terminal's rendering of `text` with its SGR escapes (bold, dim, underline,
+/// strike-through, the eight colours and their resets), as HTML on a dark screen:
+/// what the README's picture of the terminal report is made of.
+fn terminal_page(text: &str) -> String {
+    const COLOURS: [&str; 8] = [
+        "#3c3c3c", "#f14c4c", "#23d18b", "#e5e510", "#3b8eea", "#d670d6", "#29b8db", "#e5e5e5",
+    ];
+    #[derive(Default, Clone, Copy)]
+    struct Pen {
+        bold: bool,
+        dim: bool,
+        underline: bool,
+        strike: bool,
+        colour: Option<usize>,
+    }
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><title>briefdiff</title>\
+         <body style=\"margin:0;background:#1e1e1e;overflow:hidden\"><pre style=\"margin:0;padding:14px 18px;\
+         color:#d4d4d4;font:14px/1.35 'DejaVu Sans Mono',monospace\">",
+    );
+    let mut pen = Pen::default();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (run, after) = match rest.find("\x1b[") {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        if !run.is_empty() {
+            let mut style = String::new();
+            if let Some(colour) = pen.colour {
+                style.push_str(&format!("color:{};", COLOURS[colour]));
+            }
+            if pen.bold {
+                style.push_str("font-weight:bold;");
+            }
+            if pen.dim {
+                style.push_str("opacity:0.6;");
+            }
+            match (pen.underline, pen.strike) {
+                (true, true) => style.push_str("text-decoration:underline line-through;"),
+                (true, false) => style.push_str("text-decoration:underline;"),
+                (false, true) => style.push_str("text-decoration:line-through;"),
+                (false, false) => {}
+            }
+            html.push_str(&format!("<span style=\"{style}\">{}</span>", escape(run)));
+        }
+        let Some(sequence) = after.strip_prefix("\x1b[") else {
+            break;
+        };
+        let end = sequence.find('m').expect("an SGR sequence ends in m");
+        for code in sequence[..end].split(';') {
+            match code.parse::<usize>().unwrap_or(0) {
+                0 => pen = Pen::default(),
+                1 => pen.bold = true,
+                2 => pen.dim = true,
+                4 => pen.underline = true,
+                9 => pen.strike = true,
+                22 => (pen.bold, pen.dim) = (false, false),
+                24 => pen.underline = false,
+                29 => pen.strike = false,
+                code @ 30..=37 => pen.colour = Some(code - 30),
+                39 => pen.colour = None,
+                other => panic!("an SGR code the terminal page does not draw: {other}"),
+            }
+        }
+        rest = &sequence[end + 1..];
+    }
+    html.push_str("</pre>");
+    html
+}
+
+#[test]
+fn the_terminal_report_in_a_browser_marks_words_as_a_terminal_shows_them() {
+    let Some(driver) = Driver::start(
+        "html::the_terminal_report_in_a_browser_marks_words_as_a_terminal_shows_them",
+    ) else {
+        return;
+    };
+    let output = briefdiff()
+        .args(["audit", "--color", "always", "--no-pager"])
+        .arg(demo_archive())
+        .env("COLUMNS", "92")
+        .output()
+        .unwrap();
+    let report = stdout_of(&output);
+    // The first briefing's report: the stealth edit and its findings.
+    let first: String = report
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert!(first.contains("billion"), "{first}");
+    let home = tempfile::tempdir().unwrap();
+    let page = home.path().join("terminal.html");
+    fs::write(
+        &page,
+        terminal_page(&format!("$ briefdiff audit fixtures/demo-archive\n{first}")),
+    )
+    .unwrap();
+    let session = driver.session(&home.path().join("profile"), 900, 400);
+    session.go(&url_of(&page));
+    // The picture as tall as the report: the window is the page plus what the browser
+    // keeps of it for itself.
+    let sizes = session.run(
+        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]",
+    );
+    let number = |value: &Value| u32::try_from(value.as_u64().unwrap()).unwrap();
+    session.resize(900, number(&sizes[0]) + number(&sizes[1]));
+    let words = session.run(
+        "const style = word => {
+           const span = [...document.querySelectorAll('span')].find(s => s.textContent === word);
+           if (!span) return null;
+           const css = getComputedStyle(span);
+           return {line: css.textDecorationLine, colour: css.color, weight: css.fontWeight};
+         };
+         return {deleted: style('billion'), inserted: style('million'),
+                 speaker: style('MS. WHITFIELD: '), error: style('error   ')};",
+    );
+    // Deleted words red and struck through, inserted green and underlined, speakers
+    // bold blue, an error bold red: what the README says a terminal shows.
+    assert_eq!(words["deleted"]["line"], "line-through", "{words}");
+    assert_eq!(words["deleted"]["colour"], "rgb(241, 76, 76)", "{words}");
+    assert_eq!(words["inserted"]["line"], "underline", "{words}");
+    assert_eq!(words["inserted"]["colour"], "rgb(35, 209, 139)", "{words}");
+    assert_eq!(words["speaker"]["colour"], "rgb(59, 142, 234)", "{words}");
+    assert_eq!(words["speaker"]["weight"], "700", "{words}");
+    assert_eq!(words["error"]["colour"], "rgb(241, 76, 76)", "{words}");
+    let screenshot = session.screenshot();
+    assert!(screenshot.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    save_screenshot("terminal.png", &screenshot);
+    assert_console_is_clean(&session.log("browser"));
 }
