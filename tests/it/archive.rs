@@ -720,8 +720,8 @@ fn real_archive_scan_matches_git_log() {
 
 #[test]
 fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
-    // Long enough for three threads (256 commits each at the least), with a move, a
-    // deletion and a symlink (a warning) between two runs of edits in month folders.
+    // Long enough for four threads (256 commits each at the least) and two rounds of
+    // 1,024, with a move, a deletion and a symlink (a warning) between two runs of edits.
     let mut repo = Repo::new();
     let edits = |from: usize, count: usize| -> Vec<Vec<(String, String)>> {
         (from..from + count)
@@ -732,7 +732,7 @@ fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
             })
             .collect()
     };
-    repo.fast_import(&edits(0, 450));
+    repo.fast_import(&edits(0, 600));
     repo.git(&["reset", "-q", "--hard"]);
     fs::create_dir(repo.dir.join("statements")).unwrap();
     repo.git(&[
@@ -744,7 +744,7 @@ fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
     std::os::unix::fs::symlink("doc-4.md", repo.dir.join("press-briefings/2023-01/link.md"))
         .unwrap();
     repo.commit("move one, delete one, link one");
-    repo.fast_import(&edits(450, 450));
+    repo.fast_import(&edits(600, 600));
     let archive = GitArchive::open(&repo.dir).unwrap();
     let scan = |threads: usize, since: Option<i64>| {
         let options = ScanOptions {
@@ -755,7 +755,7 @@ fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
         archive.scan(&options).unwrap()
     };
     let alone = scan(1, None);
-    assert_eq!(alone.stats.commits, 901);
+    assert_eq!(alone.stats.commits, 1201);
     assert!(
         alone.warnings.iter().any(|w| w.message.contains("symlink")),
         "{:?}",
@@ -779,7 +779,7 @@ fn a_scan_on_several_threads_is_the_scan_made_commit_by_commit() {
         assert_eq!(shared.stats.commits, alone.stats.commits);
     }
     // A window: the commits outside it are walked, not read.
-    let since = Some(1_650_000_000 + 600 * 3600);
+    let since = Some(1_650_000_000 + 800 * 3600);
     let (shared, alone) = (scan(2, since), scan(1, since));
     assert!(
         shared.histories == alone.histories,
