@@ -89,6 +89,7 @@ impl PagerExit {
             return;
         }
         release_warnings();
+        #[cfg(unix)]
         let _ = signal_hook::low_level::emulate_default_handler(signal);
         std::process::exit(128 + signal);
     }
