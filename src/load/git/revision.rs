@@ -276,7 +276,100 @@ pub(super) fn ancestry(
 
 #[cfg(test)]
 mod tests {
-    use super::{Step, split};
+    #![allow(clippy::unwrap_used)]
+    use super::{Step, Unresolved, commit, split};
+    use crate::load::loose::LooseObjects;
+    use git2::{Oid, Repository, Signature};
+
+    /// c1 ← c2 ← c3 ← merge ← c4 on `main`, with `side` (s1 on c2) merged in; `v1` an
+    /// annotated tag of c2, `light` a plain tag of c3.
+    fn repository() -> (tempfile::TempDir, Repository) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        {
+            let who =
+                Signature::new("Archive Bot", "bot@example.org", &git2::Time::new(0, 0)).unwrap();
+            let tree = {
+                let mut index = repo.index().unwrap();
+                repo.find_tree(index.write_tree().unwrap()).unwrap()
+            };
+            let commit = |message: &str, parents: &[Oid]| {
+                let parents: Vec<git2::Commit<'_>> = parents
+                    .iter()
+                    .map(|id| repo.find_commit(*id).unwrap())
+                    .collect();
+                let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+                repo.commit(None, &who, &who, message, &tree, &parents)
+                    .unwrap()
+            };
+            let c1 = commit("c1", &[]);
+            let c2 = commit("c2", &[c1]);
+            let c3 = commit("c3", &[c2]);
+            let s1 = commit("s1", &[c2]);
+            let merge = commit("merge", &[c3, s1]);
+            let c4 = commit("c4", &[merge]);
+            repo.reference("refs/heads/main", c4, true, "").unwrap();
+            repo.reference("refs/heads/side", s1, true, "").unwrap();
+            repo.set_head("refs/heads/main").unwrap();
+            let c2 = repo.find_object(c2, None).unwrap();
+            repo.tag("v1", &c2, &who, "v1", false).unwrap();
+            repo.reference("refs/tags/light", c3, true, "").unwrap();
+        }
+        (dir, repo)
+    }
+
+    #[test]
+    fn what_is_resolved_here_is_what_libgit2_resolves() {
+        let (dir, repo) = repository();
+        let loose = LooseObjects::list(&dir.path().join(".git/objects"));
+        let damaged = ("0".repeat(40), String::from("a test"));
+        let head = repo.head().unwrap().target().unwrap().to_string();
+        let specs = [
+            "HEAD",
+            "@",
+            "main",
+            "side",
+            "v1",
+            "light",
+            "HEAD~1",
+            "HEAD~2",
+            "HEAD~3",
+            "HEAD^",
+            "HEAD^^",
+            "HEAD~1^2",
+            "HEAD~1^2~1",
+            "HEAD^1^2",
+            "HEAD^0",
+            "v1^{commit}",
+            "v1^{}",
+            "v1~1",
+            "light~2",
+            "main~1^2^",
+            &head,
+            &head[..7],
+            "HEAD~9",
+            "HEAD^2",
+            "HEAD~1^3",
+            "nope",
+            "side~5",
+        ];
+        let mut resolved = 0;
+        for spec in specs {
+            let ours = commit(&repo, &loose, spec, &damaged);
+            resolved += usize::from(ours.is_ok());
+            let theirs = repo
+                .revparse_single(spec)
+                .and_then(|object| object.peel_to_commit())
+                .map(|commit| commit.id());
+            match (&ours, &theirs) {
+                (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "{spec}"),
+                (Err(Unresolved::Other(_)), Err(_)) => {}
+                _ => panic!("{spec}: here {ours:?}, libgit2 {theirs:?}"),
+            }
+        }
+        // All but the five that name nothing.
+        assert_eq!(resolved, specs.len() - 5);
+    }
 
     #[test]
     fn the_documented_forms_are_split_and_the_others_are_not() {
