@@ -277,7 +277,8 @@ pub(super) fn ancestry(
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use super::{Step, Unresolved, commit, split};
+    use super::{Step, Unresolved, ancestry, commit, split};
+    use crate::load::git::Ancestry;
     use crate::load::loose::LooseObjects;
     use git2::{Oid, Repository, Signature};
 
@@ -369,6 +370,59 @@ mod tests {
         }
         // All but the five that name nothing.
         assert_eq!(resolved, specs.len() - 5);
+    }
+
+    #[test]
+    fn ancestry_by_its_own_walk_is_what_libgit2_tells() {
+        let (dir, repo) = repository();
+        let loose = LooseObjects::list(&dir.path().join(".git/objects"));
+        let id = |spec: &str| {
+            repo.revparse_single(spec)
+                .unwrap()
+                .peel_to_commit()
+                .unwrap()
+                .id()
+        };
+        let unrelated = {
+            let who = Signature::new("Bot", "bot@example.org", &git2::Time::new(0, 0)).unwrap();
+            let tree = repo
+                .find_tree(repo.index().unwrap().write_tree().unwrap())
+                .unwrap();
+            repo.commit(None, &who, &who, "alone", &tree, &[]).unwrap()
+        };
+        let by_libgit2 = |base: Oid, head: Oid| {
+            if base == head {
+                Ancestry::Same
+            } else if repo.graph_descendant_of(head, base).unwrap() {
+                Ancestry::Ancestor
+            } else if repo.graph_descendant_of(base, head).unwrap() {
+                Ancestry::Descendant
+            } else {
+                match repo.merge_base(base, head) {
+                    Ok(base) => Ancestry::Diverged {
+                        merge_base: base.to_string(),
+                    },
+                    Err(_) => Ancestry::Unrelated,
+                }
+            }
+        };
+        let commits = ["main", "main~1", "main~2", "main~3", "side", "v1", "main~4"];
+        let mut kinds = std::collections::BTreeSet::new();
+        for base in commits.iter().map(|spec| id(spec)).chain([unrelated]) {
+            for head in commits.iter().map(|spec| id(spec)).chain([unrelated]) {
+                let ours = ancestry(&repo, &loose, base, head);
+                assert_eq!(ours, by_libgit2(base, head), "{base}..{head}");
+                kinds.insert(
+                    format!("{ours:?}")
+                        .split([' ', '{'])
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                );
+            }
+        }
+        // Every kind of answer was asked for.
+        assert_eq!(kinds.len(), 5, "{kinds:?}");
     }
 
     #[test]
