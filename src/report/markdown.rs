@@ -233,12 +233,21 @@ pub(super) fn code(text: &str) -> String {
 /// Escapes what Markdown or a table cell would otherwise interpret, and shows control
 /// characters ([`visible`]).
 pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for ch in visible(text).chars() {
-        if matches!(
-            ch,
-            '\\' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' | '`'
-        ) {
+    let shown = visible(text);
+    let mut escaped = String::with_capacity(shown.len());
+    // What starts a piece may start a line of the comment, where `-`, `+` and `=` (a
+    // bullet, a rule, a heading's underline) and `1.` (a numbered item) make blocks.
+    let lead = shown.len() - shown.trim_start().len();
+    let digits = shown[lead..].bytes().take_while(u8::is_ascii_digit).count();
+    for (at, ch) in shown.char_indices() {
+        let starts_a_block = (at == lead && matches!(ch, '-' | '+' | '='))
+            || (digits > 0 && at == lead + digits && matches!(ch, '.' | ')'));
+        if starts_a_block
+            || matches!(
+                ch,
+                '\\' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' | '`'
+            )
+        {
             escaped.push('\\');
         }
         escaped.push(ch);
@@ -269,5 +278,11 @@ mod tests {
             escape("<s>a</s> [b] | *c*"),
             "\\<s\\>a\\</s\\> \\[b\\] \\| \\*c\\*"
         );
+        // What would start a block at the start of a line, only there.
+        assert_eq!(escape("---- well-known"), "\\---- well-known");
+        assert_eq!(escape("+1 = 2"), "\\+1 = 2");
+        assert_eq!(escape("=== "), "\\=== ");
+        assert_eq!(escape("12. item"), "12\\. item");
+        assert_eq!(escape("in 2023. Then"), "in 2023. Then");
     }
 }
