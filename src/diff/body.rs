@@ -142,6 +142,13 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
             Side::New => &new_tokens[index],
         };
         fill_features(tokens, &classifier, item);
+        if !item.blank {
+            let prepared = match side {
+                Side::Old => &old_side[index],
+                Side::New => &new_side[index],
+            };
+            item.blank = classifier.shows_only_block_marks(&prepared.source);
+        }
     };
     let alignment = align(&mut old_items, &mut new_items, &fill);
 
@@ -504,7 +511,11 @@ fn joined_change(
         .iter()
         .chain(news)
         .all(|p| Some(p.prepared.block.kind) == first_kind);
-    let text_cosmetic = classifier.equivalent(&old_tokens, &new_tokens);
+    let text_cosmetic = classifier.equivalent(&old_tokens, &new_tokens)
+        || classifier.same_but_block_marks(
+            olds.iter().map(|p| p.prepared.source.as_ref()),
+            news.iter().map(|p| p.prepared.source.as_ref()),
+        );
     // A move reorders the transcript: never cosmetic. A split or merge that keeps every
     // word, speaker and kind only moved a paragraph break: layout, so cosmetic.
     let cosmetic = text_cosmetic && speakers_kept && kinds_kept && kind != ChangeKind::Moved;
@@ -555,7 +566,9 @@ fn lone_change(
         .collect::<Vec<_>>()
         .join(" ");
     // Nothing a reader sees (an empty or markup-only block): cosmetic, no words.
-    let cosmetic = side.iter().all(|p| classifier.is_blank(p.tokens));
+    let cosmetic = side.iter().all(|p| {
+        classifier.is_blank(p.tokens) || classifier.shows_only_block_marks(&p.prepared.source)
+    });
     let words = if cosmetic {
         0
     } else {

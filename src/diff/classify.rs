@@ -18,6 +18,7 @@ use super::hash::FxHasher;
 
 use super::tokens::{Token, TokenKind, split_host, tokenize};
 use crate::config::Config;
+use crate::parse::normalize::push_clean_text;
 
 /// Applies the cosmetic rules with the config's host aliases.
 #[derive(Debug, Clone, Copy)]
@@ -173,6 +174,122 @@ pub(crate) fn correction_marks(source: &str) -> usize {
     escaped + tags
 }
 
+/// A block's `source` as visible text with the Markdown block marks a reader does not
+/// see as words taken out — list bullets (`- `, `* `, `+ `), quote marks (`> `), heading
+/// hashes (`## ` and a closing run), and whole lines that are a rule (`---`, `* * *`,
+/// `___`) or a setext underline (`===`) — cleaned as block text is, and whether it had
+/// any. Numbered list markers stay: their numbers are shown. Block text keeps these
+/// marks as punctuation (it is flattened, so a bullet cannot be told from a dash there);
+/// the differ asks this only of blocks that changed, to tell a change of layout from an
+/// edit.
+pub(crate) fn without_block_marks(source: &str) -> (String, bool) {
+    let mut marked = false;
+    let mut text = String::new();
+    for line in source.split('\n') {
+        let (rest, mark) = strip_block_marks(line);
+        marked |= mark;
+        push_clean_text(&mut text, rest);
+    }
+    (text, marked)
+}
+
+impl Classifier<'_> {
+    /// Whether a block shows nothing once its block marks are out: a rule line, a lone
+    /// `###` (an empty heading). Such a block is markup, like `<!-- -->`.
+    pub(crate) fn shows_only_block_marks(&self, source: &str) -> bool {
+        if !source.split('\n').any(could_hold_a_mark) {
+            return false;
+        }
+        let (text, marked) = without_block_marks(source);
+        marked && self.is_blank(&tokenize(&text))
+    }
+
+    /// Whether two sides (each the sources of its blocks) show the same text once their
+    /// block marks are out, at least one side having had some: a bullet, a rule or a lone
+    /// `###` added or removed is layout, not an edit.
+    pub(crate) fn same_but_block_marks<'s>(
+        &self,
+        old: impl IntoIterator<Item = &'s str>,
+        new: impl IntoIterator<Item = &'s str>,
+    ) -> bool {
+        let visible = |sources: &mut dyn Iterator<Item = &'s str>| {
+            let mut any = false;
+            let texts: Vec<String> = sources
+                .map(|source| {
+                    let (text, marked) = without_block_marks(source);
+                    any |= marked;
+                    text
+                })
+                .collect();
+            (texts.join(" "), any)
+        };
+        let (old, old_marked) = visible(&mut old.into_iter());
+        let (new, new_marked) = visible(&mut new.into_iter());
+        (old_marked || new_marked) && self.equivalent_text(&old, &new)
+    }
+}
+
+/// A cheap first look: whether `line` starts (after up to three spaces) with a character
+/// a block mark starts with.
+fn could_hold_a_mark(line: &str) -> bool {
+    line.trim_start_matches(' ')
+        .starts_with(['-', '*', '+', '>', '#', '_', '='])
+}
+
+/// `line` without its block marks (see [`without_block_marks`]), and whether it had any.
+fn strip_block_marks(line: &str) -> (&str, bool) {
+    // Up to three spaces of indent; four make code, whose text is shown as it is.
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return (line, false);
+    }
+    let mut rest = &line[indent..];
+    if is_rule_line(rest) {
+        return ("", true);
+    }
+    let mut marked = false;
+    while let Some(after) = rest.strip_prefix('>') {
+        rest = after.strip_prefix(' ').unwrap_or(after);
+        marked = true;
+    }
+    if let Some(after) = rest.strip_prefix(['-', '*', '+'])
+        && (after.is_empty() || after.starts_with([' ', '\t']))
+    {
+        rest = after.trim_start_matches([' ', '\t']);
+        marked = true;
+    }
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) {
+        let after = &rest[hashes..];
+        if after.is_empty() || after.starts_with([' ', '\t']) {
+            let content = after.trim();
+            let unclosed = content.trim_end_matches('#');
+            rest = if unclosed.is_empty() || unclosed.ends_with([' ', '\t']) {
+                unclosed.trim_end()
+            } else {
+                content
+            };
+            marked = true;
+        }
+    }
+    (rest, marked)
+}
+
+/// A thematic break or a setext underline: three or more of one of `-`, `*`, `_`, `=`,
+/// with nothing but spaces between.
+fn is_rule_line(line: &str) -> bool {
+    let line = line.trim_end();
+    let Some(mark) = line
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '*' | '_' | '='))
+    else {
+        return false;
+    };
+    line.chars().filter(|&c| c == mark).count() >= 3
+        && line.chars().all(|c| c == mark || c == ' ' || c == '\t')
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -182,6 +299,56 @@ mod tests {
     fn same(old: &str, new: &str) -> bool {
         let config = Config::default();
         Classifier::new(&config).equivalent_text(old, new)
+    }
+
+    #[test]
+    fn block_marks_come_out_and_text_stays() {
+        let visible = |source: &str| without_block_marks(source);
+        assert_eq!(
+            visible("- hire 200;\n* open four."),
+            ("hire 200; open four.".into(), true)
+        );
+        assert_eq!(visible("> > quoted"), ("quoted".into(), true));
+        assert_eq!(visible("### Background ###"), ("Background".into(), true));
+        assert_eq!(visible("###"), (String::new(), true));
+        assert_eq!(visible("* * *"), (String::new(), true));
+        assert_eq!(visible("Title\n====="), ("Title".into(), true));
+        // Not marks: a dash inside a line, emphasis, a hashtag, numbered items, code
+        // indented four spaces, two dashes, escaped hashes (shown as `###`).
+        for text in [
+            "A - B",
+            "**bold** start",
+            "#hashtag",
+            "1. first",
+            "    - code",
+            "--",
+            "\\###",
+        ] {
+            assert!(!visible(text).1, "{text}");
+        }
+        assert_eq!(visible("\\###"), ("###".into(), false));
+        // A heading's closing hashes go only when a space parts them from its text.
+        assert_eq!(visible("## C#"), ("C#".into(), true));
+        assert_eq!(visible("1. first"), ("1. first".into(), false));
+    }
+
+    #[test]
+    fn only_block_marks_differing_is_layout_and_a_word_with_them_is_an_edit() {
+        let config = Config::default();
+        let classifier = Classifier::new(&config);
+        assert!(
+            classifier.same_but_block_marks(["- hire 200 inspectors"], ["hire 200 inspectors"])
+        );
+        assert!(classifier.same_but_block_marks(["The end."], ["The end.\n\n###"]));
+        assert!(
+            !classifier.same_but_block_marks(["- hire 200 inspectors"], ["hire 300 inspectors"])
+        );
+        // No marks on either side: not this rule's to decide.
+        assert!(!classifier.same_but_block_marks(["The end."], ["The end."]));
+        assert!(classifier.shows_only_block_marks("---"));
+        assert!(classifier.shows_only_block_marks("###"));
+        assert!(!classifier.shows_only_block_marks("\\###"));
+        assert!(!classifier.shows_only_block_marks("- item"));
     }
 
     #[test]

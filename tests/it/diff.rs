@@ -189,6 +189,31 @@ fn only_change(comparison: &Comparison) -> &briefdiff::diff::BodyChange {
 }
 
 #[test]
+fn block_marks_alone_are_layout_not_edits() {
+    // Bullets dropped, a heading's hashes changed, a rule and a lone `###` added: the
+    // words a reader sees are the same, so nothing is substantive and nothing is flagged.
+    let comparison = case("block-marks-only");
+    assert!(!comparison.summary.substantive, "{}", render(&comparison));
+    assert!(comparison.findings.is_empty(), "{}", render(&comparison));
+    assert_eq!(comparison.body.len(), 4, "{}", render(&comparison));
+    assert!(
+        comparison.body.iter().all(
+            |change| change.cosmetic && (change.words_deleted, change.words_inserted) == (0, 0)
+        )
+    );
+    let inserted: Vec<&str> = comparison
+        .body
+        .iter()
+        .filter(|change| change.kind == ChangeKind::Inserted)
+        .map(|change| change.ops[0].text.as_str())
+        .collect();
+    assert_eq!(
+        inserted,
+        ["----------------------------------------", "###"]
+    );
+}
+
+#[test]
 fn apostrophe_added_is_a_substantive_edit() {
     let comparison = case("apostrophe-added");
     let change = only_change(&comparison);
