@@ -82,20 +82,25 @@ impl LooseObjects {
     pub(crate) fn first_damaged_graph_object(&self) -> Option<(String, String)> {
         let Some(listed) = &self.listed else {
             return Some((
-                String::new(),
-                "the objects folder cannot be listed".to_string(),
+                format!("the objects folder {}", self.objects.display()),
+                "it cannot be listed".to_string(),
             ));
         };
         let mut ids: Vec<&String> = listed.iter().collect();
         ids.sort();
         ids.into_iter().find_map(|id| {
             let path = self.objects.join(&id[..2]).join(&id[2..]);
-            let checked = match kind_of(&path) {
-                Ok(kind) if kind == "blob" => Ok(()),
-                Ok(_) => read_loose(&path, MAX_LOOSE_OBJECT_BYTES, false).map(|_| ()),
+            // A limit of 0 reads the header alone (the object's first kilobyte).
+            let checked = match read_loose(&path, 0, false) {
+                Ok(Some(object)) if object.kind != "blob" => {
+                    read_loose(&path, MAX_LOOSE_OBJECT_BYTES, false).map(|_| ())
+                }
+                Ok(_) => Ok(()),
                 Err(reason) => Err(reason),
             };
-            checked.err().map(|reason| (id.clone(), reason))
+            checked
+                .err()
+                .map(|reason| (format!("loose object {id}"), reason))
         })
     }
 
@@ -182,19 +187,6 @@ pub(crate) fn read_loose(
     }))
 }
 
-/// The kind a loose object's header names, from the first bytes of its stream.
-fn kind_of(path: &Path) -> Result<String, String> {
-    let mut start = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(256).read_to_end(&mut start))
-        .map_err(|error| format!("loose object cannot be read: {error}"))?;
-    let head = match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&start, 64) {
-        Ok(all) => all,
-        Err(error) => error.output,
-    };
-    parse_header(&head).map(|(kind, _, _)| kind)
-}
-
 /// `<kind> <size>\0` → kind, size, header length.
 fn parse_header(head: &[u8]) -> Result<(String, usize, usize), String> {
     let bad = || "corrupt loose object: no valid header (not a zlib stream git wrote)".to_string();
@@ -276,12 +268,16 @@ mod tests {
             None
         );
         write(&"c".repeat(40), "commit", &noise, true);
-        let (id, reason) = LooseObjects::list(objects)
+        let (what, reason) = LooseObjects::list(objects)
             .first_damaged_graph_object()
             .unwrap();
-        assert_eq!(id, "c".repeat(40));
+        assert_eq!(what, format!("loose object {}", "c".repeat(40)));
         assert!(reason.contains("cut off"), "{reason}");
         let unlisted = LooseObjects::list(&objects.join("missing"));
-        assert!(unlisted.first_damaged_graph_object().is_some());
+        let (what, _) = unlisted.first_damaged_graph_object().unwrap();
+        assert!(
+            what.starts_with("the objects folder ") && what.ends_with("missing"),
+            "{what}"
+        );
     }
 }

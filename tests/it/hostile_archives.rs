@@ -580,6 +580,64 @@ fn revisions_named_past_a_truncated_loose_commit_are_errors_not_hangs() {
         stderr.contains(&format!("loose object {cut} is damaged")),
         "{stderr}"
     );
+    // Across the cut from the root, how the two relate is not known: said, not guessed.
+    let output = run(&[
+        os("check"),
+        repo.dir.as_os_str(),
+        os("--base"),
+        os(&commits[0]),
+    ]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("commit {cut} cannot be read")) && !stderr.contains("share no"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_path_inside_a_revision_is_refused_before_its_blob_is_read() {
+    // `HEAD:a.md` makes libgit2 read the blob, and it spins on a cut one.
+    let mut repo = Repo::new();
+    three_commits(&mut repo);
+    truncate_loose_object(&repo, &repo.git(&["rev-parse", "HEAD:a.md"]));
+    let lines: [&[&str]; 2] = [
+        &["log", ".", "HEAD:a.md"],
+        &["check", ".", "--base", "HEAD:a.md"],
+    ];
+    for args in lines {
+        let mut line: Vec<&std::ffi::OsStr> = args.iter().map(os).collect();
+        line[1] = repo.dir.as_os_str();
+        let output = run(&line);
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("names a file in a tree"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_truncated_loose_tree_beside_an_add_and_a_delete_is_skipped_not_spun_on() {
+    // An add and a delete in one commit send its trees to libgit2's rename detection,
+    // which spins on a cut tree the own walk has set aside.
+    let mut repo = Repo::new();
+    repo.write("pb/b.md", &briefing("b", "v1"));
+    repo.write("c.md", &briefing("c", "v1"));
+    repo.commit("first");
+    repo.write("pb/b.md", &briefing("b", "v2"));
+    fs::remove_file(repo.dir.join("c.md")).unwrap();
+    repo.write("d.md", &briefing("d", "v1"));
+    let cut = repo.commit("edit b, delete c, add d");
+    truncate_loose_object(&repo, &repo.git(&["rev-parse", "HEAD:pb"]));
+    let output = run(&[os("audit"), repo.dir.as_os_str()]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:pb/: folder cannot be read", &cut[..9])),
+        "{stderr}"
+    );
 }
 
 /// Replaces the loose commit `id` with one that has the same tree, author and message

@@ -100,46 +100,25 @@ impl GitArchive {
         })
     }
 
-    /// The first damaged loose commit, tree or tag (its id and why), looked for once:
-    /// while there is one, libgit2 resolves no revision and walks no graph by itself
-    /// (see `revision.rs`).
+    /// The first damaged loose commit, tree or tag (what it is and why), looked for
+    /// once: while there is one, libgit2 resolves no revision and walks no graph by
+    /// itself (see `revision.rs`).
     fn damaged_graph(&self) -> Option<&(String, String)> {
-        self.damaged_graph
-            .get_or_init(|| self.loose.first_damaged_graph_object())
-            .as_ref()
+        damaged_graph(&self.damaged_graph, &self.loose)
     }
 
-    /// The commit `revision` names, by libgit2 in a sound repository and by
-    /// `revision.rs` in one with a damaged loose object. A `~N` that goes back past the
-    /// first commit says how far the history goes, where libgit2 only says "parent 0
-    /// does not exist".
+    /// The commit `revision` names (see `revision.rs`), read after it is checked.
     fn resolve<'r>(&self, repo: &'r Repository, revision: &str) -> Result<Commit<'r>, LoadError> {
-        let not_found = |message: String| LoadError::Range {
-            range: revision.to_string(),
-            message,
-        };
-        match self.damaged_graph() {
-            None => repo
-                .revparse_single(revision)
-                .and_then(|object| object.peel_to_commit())
-                .map_err(|error| {
-                    not_found(
-                        past_the_root(repo, revision).unwrap_or_else(|| error.message().into()),
-                    )
-                }),
-            Some(damaged) => {
-                let unresolved = |unresolved| unresolved_error(revision, unresolved);
-                let id =
-                    revision::commit(repo, &self.loose, revision, damaged).map_err(unresolved)?;
-                check_loose(&self.loose, id).map_err(|reason| {
-                    unresolved(revision::Unresolved::Damaged(format!(
-                        "commit {id} cannot be read: {reason}"
-                    )))
-                })?;
-                repo.find_commit(id)
-                    .map_err(|error| not_found(error.message().to_string()))
-            }
-        }
+        let unresolved = |unresolved| unresolved_error(revision, unresolved);
+        let id = revision::commit(repo, &self.loose, revision, &|| self.damaged_graph())
+            .map_err(unresolved)?;
+        check_loose(&self.loose, id).map_err(|reason| {
+            unresolved(revision::Unresolved::Damaged(format!(
+                "commit {id} cannot be read: {reason}"
+            )))
+        })?;
+        repo.find_commit(id)
+            .map_err(|error| unresolved(revision::Unresolved::Other(error.message().into())))
     }
 
     /// The first parent of `revision` (a commit id, branch, tag or `HEAD~N`).
@@ -186,7 +165,9 @@ impl GitArchive {
                 message: error.message().to_string(),
             };
             if self.damaged_graph().is_some() {
-                return Ok(revision::ancestry(repo, &self.loose, base, head));
+                return revision::ancestry(repo, &self.loose, base, head).map_err(|unresolved| {
+                    unresolved_error(&format!("{base}..{head}"), unresolved)
+                });
             }
             if base == head {
                 return Ok(Ancestry::Same);
@@ -271,6 +252,15 @@ fn head_state(repo: &Repository) -> Result<HeadState, LoadError> {
     }
 }
 
+/// The first damaged loose commit, tree or tag of `loose`, found once and kept in `cell`.
+fn damaged_graph<'a>(
+    cell: &'a std::sync::OnceLock<Option<(String, String)>>,
+    loose: &LooseObjects,
+) -> Option<&'a (String, String)> {
+    cell.get_or_init(|| loose.first_damaged_graph_object())
+        .as_ref()
+}
+
 /// The error for a revision `revision.rs` did not resolve.
 fn unresolved_error(revision: &str, unresolved: revision::Unresolved) -> LoadError {
     match unresolved {
@@ -316,28 +306,6 @@ pub enum Ancestry {
     Diverged { merge_base: String },
     /// No common history at all.
     Unrelated,
-}
-
-/// For `REV~N` past the first commit: how many first parents `REV` has.
-fn past_the_root(repo: &Repository, revision: &str) -> Option<String> {
-    let (base, steps) = revision.rsplit_once('~')?;
-    let steps: usize = steps.parse().ok()?;
-    let mut commit = repo.revparse_single(base).ok()?.peel_to_commit().ok()?;
-    let mut behind = 0;
-    while behind < steps {
-        match commit.parent(0) {
-            Ok(parent) => commit = parent,
-            Err(_) => break,
-        }
-        behind += 1;
-    }
-    (behind < steps).then(|| {
-        let base = if base.is_empty() { "HEAD" } else { base };
-        format!(
-            "goes back past the first commit: {base} has {behind} commit{} before it",
-            if behind == 1 { "" } else { "s" }
-        )
-    })
 }
 
 /// The repository around `start` (an absolute path): `start` itself, or the nearest
@@ -404,9 +372,9 @@ fn open_repository(path: &Path) -> Result<Repository, LoadError> {
 
 impl Archive for GitArchive {
     fn scan(&self, options: &ScanOptions) -> Result<Scan, LoadError> {
-        // Only a range is resolved; the sweep is not made for a scan of all of HEAD.
-        let damaged_graph = options.range.as_ref().and_then(|_| self.damaged_graph());
-        self.with_repository(|repo| Scanner::new(repo, options, &self.loose, damaged_graph)?.run())
+        self.with_repository(|repo| {
+            Scanner::new(repo, options, &self.loose, &self.damaged_graph)?.run()
+        })
     }
 
     fn read(&self, revision: &RevisionRef) -> Result<Vec<u8>, LoadError> {
@@ -500,8 +468,8 @@ struct Scanner<'repo> {
     /// every changed folder.
     region: Option<Region>,
     commits_walked: usize,
-    /// A damaged loose commit, tree or tag: the range is then resolved by `revision.rs`.
-    damaged_graph: Option<&'repo (String, String)>,
+    /// The first damaged loose commit, tree or tag, for resolving the range.
+    damaged_graph: &'repo std::sync::OnceLock<Option<(String, String)>>,
 }
 
 /// The commits a scan visits, as the range names them.
@@ -527,7 +495,7 @@ impl<'repo> Scanner<'repo> {
         repo: &'repo Repository,
         options: &'repo ScanOptions,
         loose: &'repo LooseObjects,
-        damaged_graph: Option<&'repo (String, String)>,
+        damaged_graph: &'repo std::sync::OnceLock<Option<(String, String)>>,
     ) -> Result<Self, LoadError> {
         let pathspec = if options.pathspecs.is_empty() {
             None
@@ -661,32 +629,18 @@ impl<'repo> Scanner<'repo> {
         chain
     }
 
-    /// `start` and every commit it reaches through any parent. Commits that cannot be
-    /// read end their branch of the search; a cycle cannot loop (each commit is visited
-    /// once).
+    /// `start` and every commit it reaches through any parent (see [`revision::reach`]).
     fn ancestors(&self, start: Oid) -> HashSet<Oid> {
-        let mut found = HashSet::new();
-        let mut pending = vec![start];
-        while let Some(id) = pending.pop() {
-            if !found.insert(id) {
-                continue;
-            }
-            if let Ok(commit) = self.find_commit(id) {
-                pending.extend(commit.parent_ids());
-            }
-        }
-        found
+        revision::reach(self.repo, self.loose, start, None)
+            .0
+            .into_iter()
+            .collect()
     }
 
     /// The walk over the range, or `None` for a repository with no commits.
     fn revwalk(&mut self) -> Result<Option<Walk>, LoadError> {
-        let range_error = |range: &str, error: git2::Error| LoadError::Range {
-            range: range.to_string(),
-            message: error.message().to_string(),
-        };
-        let (mut tip, mut hidden) = (None, None);
-        match (&self.options.range, self.damaged_graph) {
-            (None, _) => {
+        let walk = match &self.options.range {
+            None => {
                 if head_state(self.repo)? == HeadState::Unborn {
                     // An archive before its first commit: empty, and nothing is skipped.
                     self.warnings.push(LoadWarning::worked_around(
@@ -708,44 +662,29 @@ impl<'repo> Scanner<'repo> {
                         &format!("its commit {head} is missing from the repository"),
                     ));
                 }
-                tip = Some(head);
+                Walk {
+                    tip: head,
+                    hidden: None,
+                }
             }
-            (Some(range), _) if range.contains("...") => {
+            Some(range) if range.contains("...") => {
                 return Err(LoadError::Range {
                     range: range.clone(),
                     message: "symmetric difference `A...B` is not supported".into(),
                 });
             }
-            (Some(range), Some(damaged)) => {
-                let (from, to) = revision::range(self.repo, self.loose, range, damaged)
-                    .map_err(|unresolved| unresolved_error(range, unresolved))?;
-                hidden = from;
-                tip = Some(to);
-            }
-            (Some(range), None) => {
-                let spec = self
-                    .repo
-                    .revparse(range)
-                    .map_err(|error| range_error(range, error))?;
-                let commit_of = |object: &git2::Object<'_>| {
-                    object
-                        .peel_to_commit()
-                        .map(|commit| commit.id())
-                        .map_err(|error| range_error(range, error))
-                };
-                match (spec.from(), spec.to()) {
-                    (Some(from), Some(to)) => {
-                        hidden = Some(commit_of(from)?);
-                        tip = Some(commit_of(to)?);
-                    }
-                    (Some(only), None) | (None, Some(only)) => {
-                        tip = Some(commit_of(only)?);
-                    }
-                    (None, None) => {}
+            Some(range) => {
+                let (cell, loose) = (self.damaged_graph, self.loose);
+                let (from, to) =
+                    revision::range(self.repo, loose, range, &|| damaged_graph(cell, loose))
+                        .map_err(|unresolved| unresolved_error(range, unresolved))?;
+                Walk {
+                    tip: to,
+                    hidden: from,
                 }
             }
-        }
-        Ok(tip.map(|tip| Walk { tip, hidden }))
+        };
+        Ok(Some(walk))
     }
 
     fn in_window(&self, time: i64) -> bool {
@@ -1332,14 +1271,16 @@ fn changes(
             &whole_commit
         }
     };
-    // Rename detection reads the added and deleted blobs through libgit2: check the
-    // loose ones first, and keep the deltas without moves if one is damaged (reading
-    // that revision reports it).
+    // Rename detection reads every changed tree and the added and deleted blobs through
+    // libgit2: check the loose blobs first, and keep the deltas without moves if one is
+    // damaged (reading that revision reports it) or if the own walk could not read a
+    // folder (libgit2 would spin on it, see `loose.rs`).
     let blobs_sound = whole.iter().all(|delta| match delta {
         FileChange::Added(side) | FileChange::Deleted(side) => {
             kind_class(side.mode) != 0 || check_loose(trees.loose, side.id).is_ok()
         }
-        _ => true,
+        FileChange::UnreadableFolder { .. } => false,
+        FileChange::Modified(..) | FileChange::Renamed(..) => true,
     });
     if !blobs_sound {
         return Ok(deltas);

@@ -1,15 +1,16 @@
 //! The revisions a user names (`HEAD~3`, a branch, a tag, an id, `A..B`), resolved to
 //! commits without libgit2 reading a loose object that was not checked first.
 //!
-//! libgit2's own resolver and its graph walks (ancestry, merge bases) read every commit
+//! libgit2's own resolver and its graph walks (ancestry, merge bases) read every object
 //! on their way, and spin forever on a loose one whose zlib stream is cut off
-//! (`loose.rs`). So they run only in a repository whose loose commits, trees and tags are
-//! all sound (checked once, [`LooseObjects::first_damaged_graph_object`]: the common
-//! case). In any other, the forms briefdiff documents are resolved here, every object
-//! checked before it is read: a reference or an object id, then `~N`, `^N` and
-//! `^{commit}`, and ancestry by a walk of its own. A damaged commit on the way is an
-//! error naming it; any other form is refused with the damaged object named, never
-//! handed to libgit2.
+//! (`loose.rs`). So the forms briefdiff documents are resolved here, every object checked
+//! before it is read: a reference or an object id, then `~N`, `^N` and `^{commit}`. Any
+//! other form (`@{…}`, `:/text`, `^{tree}`) and the graph walks are left to libgit2 only
+//! while the repository's loose commits, trees and tags are all sound (looked for once,
+//! [`LooseObjects::first_damaged_graph_object`]: the common case); otherwise the form is
+//! refused with the damaged object named, and ancestry is decided by a walk of its own.
+//! A path inside a revision (`HEAD:a.md`) names a file, never a commit, and would read
+//! a blob: it is refused at once. A damaged commit on the way is an error naming it.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -48,9 +49,10 @@ enum Step {
     Peel,
 }
 
-/// `revision` as its base (a reference or an id) and the steps after it; `None` for
-/// what is not resolved here (`@{…}`, `:path`, `^{/text}`, `describe` names…).
-fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
+/// `revision` as its base (a reference or an id) and the steps after it, each with the
+/// byte offset it starts at; `None` for what is not resolved here (`@{…}`, `:path`,
+/// `^{/text}`, `describe` names…).
+fn split(revision: &str) -> Option<(&str, Vec<(usize, Step)>)> {
     let cut = revision.find(['~', '^']).unwrap_or(revision.len());
     let (base, mut rest) = revision.split_at(cut);
     if base.is_empty() || base.contains("@{") || base.contains(':') || base.contains(' ') {
@@ -58,11 +60,12 @@ fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
     }
     let mut steps = Vec::new();
     while !rest.is_empty() {
+        let at = revision.len() - rest.len();
         if let Some(after) = rest
             .strip_prefix("^{commit}")
             .or_else(|| rest.strip_prefix("^{}"))
         {
-            steps.push(Step::Peel);
+            steps.push((at, Step::Peel));
             rest = after;
             continue;
         }
@@ -76,37 +79,48 @@ fn split(revision: &str) -> Option<(&str, Vec<Step>)> {
             rest[..digits].parse().ok()?
         };
         rest = &rest[digits..];
-        steps.push(match operator {
+        let step = match operator {
             '~' => Step::Ancestor(count),
             '^' => Step::Parent(count),
             _ => return None,
-        });
+        };
+        steps.push((at, step));
     }
     Some((base, steps))
 }
 
-/// The commit `revision` names, every object checked before libgit2 reads it.
+/// The first damaged loose commit, tree or tag as a description and why (see
+/// [`LooseObjects::first_damaged_graph_object`]), looked for only when asked.
+pub(super) type Damaged<'d> = &'d dyn Fn() -> Option<&'d (String, String)>;
+
+/// The commit `revision` names, every object checked before libgit2 reads it (see the
+/// module's comment).
 pub(super) fn commit(
     repo: &Repository,
     loose: &LooseObjects,
     revision: &str,
-    damaged: &(String, String),
+    damaged: Damaged<'_>,
 ) -> Result<Oid, Unresolved> {
     let Some((base, steps)) = split(revision) else {
-        return Err(refused(damaged).into());
+        return by_libgit2(repo, revision, damaged);
     };
-    let base = if base == "@" { "HEAD" } else { base };
-    let mut id = peel(repo, loose, base_id(repo, base, damaged)?)?;
-    for step in steps {
+    let mut id = peel(
+        repo,
+        loose,
+        base_id(repo, if base == "@" { "HEAD" } else { base })?,
+    )?;
+    for (at, step) in steps {
+        // What the revision names up to this step, for messages: `HEAD~1` of `HEAD~1~9`.
+        let before = &revision[..at];
         id = match step {
             Step::Peel | Step::Parent(0) => id,
             Step::Parent(number) => parent(repo, loose, id, number - 1)
-                .ok_or_else(|| format!("{base}: the commit has no parent {number}"))??,
+                .ok_or_else(|| format!("{before} has no parent {number}"))??,
             Step::Ancestor(count) => {
                 for behind in 0..count {
                     id = parent(repo, loose, id, 0).ok_or_else(|| {
                         format!(
-                            "goes back past the first commit: {base} has {behind} commit{} \
+                            "goes back past the first commit: {before} has {behind} commit{} \
                              before it",
                             if behind == 1 { "" } else { "s" }
                         )
@@ -125,7 +139,7 @@ pub(super) fn range(
     repo: &Repository,
     loose: &LooseObjects,
     range: &str,
-    damaged: &(String, String),
+    damaged: Damaged<'_>,
 ) -> Result<(Option<Oid>, Oid), Unresolved> {
     let resolve = |end: &str| {
         commit(
@@ -141,17 +155,42 @@ pub(super) fn range(
     }
 }
 
-/// The message for a form not resolved here in a repository with a damaged object.
-fn refused((id, reason): &(String, String)) -> String {
-    format!(
-        "only a branch, a tag, an id and `~N`, `^N` are read in this repository: loose \
-         object {id} is damaged ({reason}), and git's own resolver would hang on it \
-         (`git fsck` names what is broken)"
-    )
+/// A form not resolved here, by libgit2 when that is safe.
+fn by_libgit2(repo: &Repository, revision: &str, damaged: Damaged<'_>) -> Result<Oid, Unresolved> {
+    if names_a_path(revision) {
+        return Err("names a file in a tree (`REV:path`), not a commit".to_string().into());
+    }
+    if let Some((what, reason)) = damaged() {
+        return Err(format!(
+            "only a branch, a tag, an id and `~N`, `^N` are read in this repository: {what} \
+             is damaged ({reason}), and git's own resolver would hang on it (`git fsck` \
+             names what is broken)"
+        )
+        .into());
+    }
+    repo.revparse_single(revision)
+        .and_then(|object| object.peel_to_commit())
+        .map(|commit| commit.id())
+        .map_err(|error| error.message().to_string().into())
+}
+
+/// Whether `revision` holds a path (`HEAD:a.md`, `:a.md`, `:0:a.md`): a `:` outside
+/// `{…}`, but for the commit search `:/text` at its start.
+fn names_a_path(revision: &str) -> bool {
+    let mut depth = 0usize;
+    for (at, ch) in revision.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => return !(at == 0 && revision[1..].starts_with('/')),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The object a reference or an id names, without reading it.
-fn base_id(repo: &Repository, base: &str, damaged: &(String, String)) -> Result<Oid, String> {
+fn base_id(repo: &Repository, base: &str) -> Result<Oid, String> {
     let hex = base.bytes().all(|byte| byte.is_ascii_hexdigit());
     if hex && matches!(base.len(), 40 | 64) {
         return Oid::from_str(base).map_err(|error| error.message().to_string());
@@ -170,11 +209,7 @@ fn base_id(repo: &Repository, base: &str, damaged: &(String, String)) -> Result<
             .exists_prefix(prefix, base.len())
             .map_err(|error| error.message().to_string());
     }
-    let (id, _) = damaged;
-    Err(format!(
-        "revspec '{base}' not found (while loose object {id} is damaged, only branches, \
-         tags, ids and `~N`, `^N` after them are read)"
-    ))
+    Err(format!("revspec '{base}' not found"))
 }
 
 /// The commit `id` leads to through annotated tags.
@@ -222,10 +257,16 @@ fn parent(
 }
 
 /// Every commit `start` reaches through any parent, nearest first (breadth first), each
-/// checked before it is read; one that cannot be read ends its branch of the search.
-/// Stops early once `stop` is found.
-fn reach(repo: &Repository, loose: &LooseObjects, start: Oid, stop: Option<Oid>) -> Vec<Oid> {
+/// checked before it is read, and the first one that could not be read (its id and why),
+/// which ends its branch of the search. Stops early once `stop` is found.
+pub(super) fn reach(
+    repo: &Repository,
+    loose: &LooseObjects,
+    start: Oid,
+    stop: Option<Oid>,
+) -> (Vec<Oid>, Option<(Oid, String)>) {
     let mut order = Vec::new();
+    let mut unread = None;
     let mut seen = HashSet::new();
     let mut pending = VecDeque::from([start]);
     while let Some(id) = pending.pop_front() {
@@ -236,42 +277,55 @@ fn reach(repo: &Repository, loose: &LooseObjects, start: Oid, stop: Option<Oid>)
         if Some(id) == stop {
             break;
         }
-        if check_loose(loose, id).is_ok()
-            && let Ok(commit) = repo.find_commit(id)
-        {
-            pending.extend(commit.parent_ids());
+        let read = check_loose(loose, id).and_then(|()| {
+            repo.find_commit(id)
+                .map_err(|error| error.message().to_string())
+        });
+        match read {
+            Ok(commit) => pending.extend(commit.parent_ids()),
+            Err(reason) => {
+                unread.get_or_insert((id, reason));
+            }
         }
     }
-    order
+    (order, unread)
 }
 
 /// How `base` stands to `head`, by walks of their ancestors: whether one reaches the
-/// other, else the nearest commit of `head`'s that `base` also reaches.
+/// other, else the nearest commit of `head`'s that `base` also reaches. A commit that
+/// could not be read on the way leaves "diverged" and "unrelated" unknown: an error.
 pub(super) fn ancestry(
     repo: &Repository,
     loose: &LooseObjects,
     base: Oid,
     head: Oid,
-) -> super::Ancestry {
+) -> Result<super::Ancestry, Unresolved> {
     use super::Ancestry;
     if base == head {
-        return Ancestry::Same;
+        return Ok(Ancestry::Same);
     }
-    let from_head = reach(repo, loose, head, Some(base));
+    let (from_head, head_unread) = reach(repo, loose, head, Some(base));
     if from_head.last() == Some(&base) {
-        return Ancestry::Ancestor;
+        return Ok(Ancestry::Ancestor);
     }
-    let from_base = reach(repo, loose, base, None);
+    let (from_base, base_unread) = reach(repo, loose, base, None);
     if from_base.contains(&head) {
-        return Ancestry::Descendant;
+        return Ok(Ancestry::Descendant);
+    }
+    if let Some((id, reason)) = head_unread.or(base_unread) {
+        return Err(Unresolved::Damaged(format!(
+            "commit {id} cannot be read, so how {base} and {head} relate is not known: {reason}"
+        )));
     }
     let of_base: HashSet<Oid> = from_base.into_iter().collect();
-    match from_head.into_iter().find(|id| of_base.contains(id)) {
-        Some(merge_base) => Ancestry::Diverged {
-            merge_base: merge_base.to_string(),
+    Ok(
+        match from_head.into_iter().find(|id| of_base.contains(id)) {
+            Some(merge_base) => Ancestry::Diverged {
+                merge_base: merge_base.to_string(),
+            },
+            None => Ancestry::Unrelated,
         },
-        None => Ancestry::Unrelated,
-    }
+    )
 }
 
 #[cfg(test)]
@@ -323,7 +377,7 @@ mod tests {
     fn what_is_resolved_here_is_what_libgit2_resolves() {
         let (dir, repo) = repository();
         let loose = LooseObjects::list(&dir.path().join(".git/objects"));
-        let damaged = ("0".repeat(40), String::from("a test"));
+        let damaged = (String::from("loose object 0000"), String::from("a test"));
         let head = repo.head().unwrap().target().unwrap().to_string();
         let specs = [
             "HEAD",
@@ -356,7 +410,7 @@ mod tests {
         ];
         let mut resolved = 0;
         for spec in specs {
-            let ours = commit(&repo, &loose, spec, &damaged);
+            let ours = commit(&repo, &loose, spec, &|| Some(&damaged));
             resolved += usize::from(ours.is_ok());
             let theirs = repo
                 .revparse_single(spec)
@@ -410,7 +464,7 @@ mod tests {
         let mut kinds = std::collections::BTreeSet::new();
         for base in commits.iter().map(|spec| id(spec)).chain([unrelated]) {
             for head in commits.iter().map(|spec| id(spec)).chain([unrelated]) {
-                let ours = ancestry(&repo, &loose, base, head);
+                let ours = ancestry(&repo, &loose, base, head).unwrap();
                 assert_eq!(ours, by_libgit2(base, head), "{base}..{head}");
                 kinds.insert(
                     format!("{ours:?}")
@@ -425,23 +479,28 @@ mod tests {
         assert_eq!(kinds.len(), 5, "{kinds:?}");
     }
 
+    /// `split` without the offsets.
+    fn steps(revision: &str) -> Option<(&str, Vec<Step>)> {
+        split(revision).map(|(base, steps)| (base, steps.into_iter().map(|(_, s)| s).collect()))
+    }
+
     #[test]
     fn the_documented_forms_are_split_and_the_others_are_not() {
-        assert_eq!(split("HEAD"), Some(("HEAD", vec![])));
-        assert_eq!(split("HEAD~3"), Some(("HEAD", vec![Step::Ancestor(3)])));
+        assert_eq!(steps("HEAD"), Some(("HEAD", vec![])));
+        assert_eq!(steps("HEAD~3"), Some(("HEAD", vec![Step::Ancestor(3)])));
         assert_eq!(
-            split("main~^2~"),
+            steps("main~^2~"),
             Some((
                 "main",
                 vec![Step::Ancestor(1), Step::Parent(2), Step::Ancestor(1)]
             ))
         );
-        assert_eq!(split("v1^{commit}"), Some(("v1", vec![Step::Peel])));
+        assert_eq!(steps("v1^{commit}"), Some(("v1", vec![Step::Peel])));
         assert_eq!(
-            split("v1^{}~2"),
+            steps("v1^{}~2"),
             Some(("v1", vec![Step::Peel, Step::Ancestor(2)]))
         );
-        assert_eq!(split("abc123^0"), Some(("abc123", vec![Step::Parent(0)])));
+        assert_eq!(steps("abc123^0"), Some(("abc123", vec![Step::Parent(0)])));
         // Whatever follows a step, nothing is cut inside a character.
         for odd in [
             "HEAD~2é",
@@ -450,9 +509,9 @@ mod tests {
             "é~1",
             "HEAD~~^^",
         ] {
-            let _ = split(odd);
+            let _ = steps(odd);
         }
-        assert_eq!(split("HEAD~2é"), None);
+        assert_eq!(steps("HEAD~2é"), None);
         for other in [
             "HEAD@{1}",
             "HEAD:a.md",
@@ -462,7 +521,7 @@ mod tests {
             "~2",
             "",
         ] {
-            assert_eq!(split(other), None, "{other}");
+            assert_eq!(steps(other), None, "{other}");
         }
     }
 }
