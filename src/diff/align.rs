@@ -132,8 +132,8 @@ impl Scores {
     }
 }
 
-/// What the aligner needs to know about one block. `features` and `alnum` are filled
-/// only for blocks left between anchors (most blocks of a revision pair are unchanged
+/// What the aligner needs to know about one block. `features`, `alnum`, `folded` and
+/// `blank` are filled only for blocks left between anchors (most blocks of a revision pair are unchanged
 /// and never need them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct AlignItem {
@@ -150,7 +150,8 @@ pub(crate) struct AlignItem {
     /// Hashes of the block's folded keys in order (what a reader sees), for telling a
     /// re-cut (the same text in other blocks) from an edit.
     pub folded: Vec<u64>,
-    /// Nothing in the block is visible (`<!-- -->`, an image): markup, never paired.
+    /// Nothing in the block is visible (`<!-- -->`, an image, a rule line, a lone `###`):
+    /// markup, never paired.
     pub blank: bool,
 }
 
@@ -216,8 +217,8 @@ pub(crate) enum Side {
     New,
 }
 
-/// Aligns two block sequences. `fill` computes `features` and `alnum` of one block; it
-/// is called only for blocks that do not anchor.
+/// Aligns two block sequences. `fill` computes `features`, `alnum`, `folded` and `blank`
+/// of one block; it is called only for blocks that do not anchor.
 pub(crate) fn align(
     old: &mut [AlignItem],
     new: &mut [AlignItem],

@@ -18,7 +18,7 @@ use std::cell::Cell;
 use std::hash::{Hash, Hasher};
 
 use super::align::{AlignItem, LinkKind, Side, align};
-use super::classify::{Classifier, correction_marks};
+use super::classify::{BlockSource, Classifier, correction_marks};
 use super::comparison::{BodyChange, ChangeKind, OpKind, Summary, WordOp};
 use super::hash::FxHasher;
 use super::outsized;
@@ -57,6 +57,13 @@ impl Prepared<'_> {
             .speaker
             .as_ref()
             .map(|speaker| speaker.key.as_str())
+    }
+
+    fn block_source(&self) -> BlockSource<'_> {
+        BlockSource {
+            source: &self.source,
+            turn: self.block.speaker.is_some(),
+        }
     }
 
     fn speaker_label(&self) -> Option<String> {
@@ -142,12 +149,15 @@ pub(crate) fn diff_body(old: &Briefing, new: &Briefing, config: &Config) -> Body
             Side::New => &new_tokens[index],
         };
         fill_features(tokens, &classifier, item);
-        if !item.blank {
-            let prepared = match side {
-                Side::Old => &old_side[index],
-                Side::New => &new_side[index],
-            };
-            item.blank = classifier.shows_only_block_marks(&prepared.source);
+        let prepared = match side {
+            Side::Old => &old_side[index],
+            Side::New => &new_side[index],
+        };
+        // Re-cuts and blank blocks are judged on what a reader sees: without the block
+        // marks (bullets, rules, a lone `###`) that the text keeps as punctuation.
+        if let Some(text) = prepared.block_source().without_block_marks() {
+            item.folded = folded_keys(&tokenize(&text), &classifier);
+            item.blank = item.folded.is_empty();
         }
     };
     let alignment = align(&mut old_items, &mut new_items, &fill);
@@ -445,7 +455,13 @@ fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut A
         .filter(|t| t.kind == TokenKind::Word)
         .map(|t| t.core.chars().count())
         .sum();
-    item.folded = classifier
+    item.folded = folded_keys(tokens, classifier);
+    item.blank = item.folded.is_empty();
+}
+
+/// The hashes of a block's folded keys: what re-cut detection compares.
+fn folded_keys(tokens: &[Token<'_>], classifier: &Classifier<'_>) -> Vec<u64> {
+    classifier
         .keys(tokens)
         .iter()
         .map(|key| {
@@ -453,8 +469,7 @@ fn fill_features(tokens: &[Token<'_>], classifier: &Classifier<'_>, item: &mut A
             key.hash(&mut hasher);
             hasher.finish()
         })
-        .collect();
-    item.blank = item.folded.is_empty();
+        .collect()
 }
 
 /// Anchored blocks that differ in nothing at all, source and label included.
@@ -513,8 +528,14 @@ fn joined_change(
         .all(|p| Some(p.prepared.block.kind) == first_kind);
     let text_cosmetic = classifier.equivalent(&old_tokens, &new_tokens)
         || classifier.same_but_block_marks(
-            olds.iter().map(|p| p.prepared.source.as_ref()),
-            news.iter().map(|p| p.prepared.source.as_ref()),
+            &olds
+                .iter()
+                .map(|p| p.prepared.block_source())
+                .collect::<Vec<_>>(),
+            &news
+                .iter()
+                .map(|p| p.prepared.block_source())
+                .collect::<Vec<_>>(),
         );
     // A move reorders the transcript: never cosmetic. A split or merge that keeps every
     // word, speaker and kind only moved a paragraph break: layout, so cosmetic.
@@ -567,7 +588,8 @@ fn lone_change(
         .join(" ");
     // Nothing a reader sees (an empty or markup-only block): cosmetic, no words.
     let cosmetic = side.iter().all(|p| {
-        classifier.is_blank(p.tokens) || classifier.shows_only_block_marks(&p.prepared.source)
+        classifier.is_blank(p.tokens)
+            || classifier.shows_only_block_marks(p.prepared.block_source())
     });
     let words = if cosmetic {
         0
@@ -932,6 +954,35 @@ mod tests {
         assert!(body.changes.iter().all(|change| change.cosmetic));
         assert!(!summarize(&body).substantive);
         assert_eq!(summarize(&body).words_inserted, 0);
+    }
+
+    #[test]
+    fn a_list_re_cut_into_paragraphs_without_its_bullets_is_one_cosmetic_split() {
+        let list = "- alpha one\n- beta two\n- gamma three\n- delta four";
+        let body = diff(
+            &[A, list],
+            &[A, "alpha one", "beta two", "gamma three", "delta four"],
+        );
+        assert_eq!(
+            kinds(&body),
+            [(ChangeKind::Split, vec![1], vec![1, 2, 3, 4])],
+            "{:?}",
+            body.changes
+        );
+        assert!(body.changes.iter().all(|change| change.cosmetic));
+        assert!(!summarize(&body).substantive);
+    }
+
+    #[test]
+    fn a_label_written_another_way_and_bullets_dropped_stay_cosmetic() {
+        // Each alone is cosmetic; together the label is still not part of the text.
+        let body = diff(
+            &["MS. PSAKI:  We will:\n- hire inspectors;\n- open offices."],
+            &["MS PSAKI:  We will:\nhire inspectors;\nopen offices."],
+        );
+        assert_eq!(body.changes.len(), 1, "{:?}", body.changes);
+        assert!(body.changes[0].cosmetic, "{:?}", body.changes);
+        assert!(!summarize(&body).substantive);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! `"`↔`“”`, `--`↔`—`, `...`↔`…`), markup vanishes (tags and comments except the
 //! correction tags `<s>`, `<del>`, `<ins>`, `<strike>`; images; a link's brackets and
 //! target, see `tokens.rs`), URL hosts map to their configured alias, and invisible
-//! format characters (zero-width space, word joiner, BOM, soft hyphen) vanish. Everything
-//! else, every added or removed punctuation mark included, is substantive.
+//! format characters (zero-width space, word joiner, BOM, soft hyphen) vanish. Markdown's
+//! block marks (bullets, quote marks, heading hashes, rule lines) are layout too, judged
+//! on the block's source ([`BlockSource`]). Everything else, every added or removed
+//! punctuation mark included, is substantive.
 //!
 //! This file decides; it does not align or diff.
 
@@ -19,6 +21,7 @@ use super::hash::FxHasher;
 use super::tokens::{Token, TokenKind, split_host, tokenize};
 use crate::config::Config;
 use crate::parse::normalize::push_clean_text;
+use crate::parse::text_after_label;
 
 /// Applies the cosmetic rules with the config's host aliases.
 #[derive(Debug, Clone, Copy)]
@@ -174,57 +177,79 @@ pub(crate) fn correction_marks(source: &str) -> usize {
     escaped + tags
 }
 
-/// A block's `source` as visible text with the Markdown block marks a reader does not
-/// see as words taken out — list bullets (`- `, `* `, `+ `), quote marks (`> `), heading
-/// hashes (`## ` and a closing run), and whole lines that are a rule (`---`, `* * *`,
-/// `___`) or a setext underline (`===`) — cleaned as block text is, and whether it had
-/// any. Numbered list markers stay: their numbers are shown. Block text keeps these
-/// marks as punctuation (it is flattened, so a bullet cannot be told from a dash there);
-/// the differ asks this only of blocks that changed, to tell a change of layout from an
-/// edit.
-pub(crate) fn without_block_marks(source: &str) -> (String, bool) {
-    let mut marked = false;
-    let mut text = String::new();
-    for line in source.split('\n') {
-        let (rest, mark) = strip_block_marks(line);
-        marked |= mark;
-        push_clean_text(&mut text, rest);
+/// One block's Markdown source, for the block-mark rules: `turn` when its first line
+/// opens a turn, whose label block text leaves out.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BlockSource<'a> {
+    pub source: &'a str,
+    pub turn: bool,
+}
+
+impl BlockSource<'_> {
+    /// The block's visible text with the Markdown block marks a reader does not see as
+    /// words taken out — list bullets (`- `, `* `, `+ `), quote marks (`> `), heading
+    /// hashes (`## ` and a closing run), and whole lines that are a rule (`---`, `* * *`,
+    /// `___`) or a setext underline (`===`) — cleaned as block text is; `None` when it has
+    /// none, which a first look at each line's start tells for nearly every block.
+    /// Numbered list markers stay: their numbers are shown. Block text keeps these marks
+    /// as punctuation (it is flattened, so a bullet cannot be told from a dash there);
+    /// the differ asks this only of blocks in a changed stretch.
+    pub(crate) fn without_block_marks(&self) -> Option<String> {
+        if !self.source.split('\n').any(could_hold_a_mark) {
+            return None;
+        }
+        let (text, marked) = self.visible();
+        marked.then_some(text)
     }
-    (text, marked)
+
+    /// The visible text line by line, marks out, and whether there were any.
+    fn visible(&self) -> (String, bool) {
+        let mut marked = false;
+        let mut text = String::new();
+        for (index, line) in self.source.split('\n').enumerate() {
+            let line = if index == 0 && self.turn {
+                text_after_label(line)
+            } else {
+                line
+            };
+            let (rest, mark) = strip_block_marks(line);
+            marked |= mark;
+            push_clean_text(&mut text, rest);
+        }
+        (text, marked)
+    }
 }
 
 impl Classifier<'_> {
     /// Whether a block shows nothing once its block marks are out: a rule line, a lone
     /// `###` (an empty heading). Such a block is markup, like `<!-- -->`.
-    pub(crate) fn shows_only_block_marks(&self, source: &str) -> bool {
-        if !source.split('\n').any(could_hold_a_mark) {
-            return false;
-        }
-        let (text, marked) = without_block_marks(source);
-        marked && self.is_blank(&tokenize(&text))
+    pub(crate) fn shows_only_block_marks(&self, block: BlockSource<'_>) -> bool {
+        block
+            .without_block_marks()
+            .is_some_and(|text| self.is_blank(&tokenize(&text)))
     }
 
-    /// Whether two sides (each the sources of its blocks) show the same text once their
-    /// block marks are out, at least one side having had some: a bullet, a rule or a lone
-    /// `###` added or removed is layout, not an edit.
-    pub(crate) fn same_but_block_marks<'s>(
+    /// Whether two sides show the same text once their block marks are out, at least one
+    /// side having had some: a bullet, a rule or a lone `###` added or removed is layout,
+    /// not an edit.
+    pub(crate) fn same_but_block_marks(
         &self,
-        old: impl IntoIterator<Item = &'s str>,
-        new: impl IntoIterator<Item = &'s str>,
+        old: &[BlockSource<'_>],
+        new: &[BlockSource<'_>],
     ) -> bool {
-        let visible = |sources: &mut dyn Iterator<Item = &'s str>| {
-            let mut any = false;
-            let texts: Vec<String> = sources
-                .map(|source| {
-                    let (text, marked) = without_block_marks(source);
-                    any |= marked;
-                    text
-                })
-                .collect();
-            (texts.join(" "), any)
+        let may_hold_marks = old
+            .iter()
+            .chain(new)
+            .any(|block| block.source.split('\n').any(could_hold_a_mark));
+        if !may_hold_marks {
+            return false;
+        }
+        let visible = |side: &[BlockSource<'_>]| {
+            let (texts, marked): (Vec<String>, Vec<bool>) =
+                side.iter().map(BlockSource::visible).unzip();
+            (texts.join(" "), marked.contains(&true))
         };
-        let (old, old_marked) = visible(&mut old.into_iter());
-        let (new, new_marked) = visible(&mut new.into_iter());
+        let ((old, old_marked), (new, new_marked)) = (visible(old), visible(new));
         (old_marked || new_marked) && self.equivalent_text(&old, &new)
     }
 }
@@ -236,7 +261,8 @@ fn could_hold_a_mark(line: &str) -> bool {
         .starts_with(['-', '*', '+', '>', '#', '_', '='])
 }
 
-/// `line` without its block marks (see [`without_block_marks`]), and whether it had any.
+/// `line` without its block marks (see [`BlockSource::without_block_marks`]), and
+/// whether it had any.
 fn strip_block_marks(line: &str) -> (&str, bool) {
     // Up to three spaces of indent; four make code, whose text is shown as it is.
     let indent = line.len() - line.trim_start_matches(' ').len();
@@ -303,7 +329,13 @@ mod tests {
 
     #[test]
     fn block_marks_come_out_and_text_stays() {
-        let visible = |source: &str| without_block_marks(source);
+        let visible = |source: &str| {
+            BlockSource {
+                source,
+                turn: false,
+            }
+            .visible()
+        };
         assert_eq!(
             visible("- hire 200;\n* open four."),
             ("hire 200; open four.".into(), true)
@@ -325,30 +357,57 @@ mod tests {
             "\\###",
         ] {
             assert!(!visible(text).1, "{text}");
+            assert_eq!(
+                BlockSource {
+                    source: text,
+                    turn: false
+                }
+                .without_block_marks(),
+                None
+            );
         }
         assert_eq!(visible("\\###"), ("###".into(), false));
         // A heading's closing hashes go only when a space parts them from its text.
         assert_eq!(visible("## C#"), ("C#".into(), true));
         assert_eq!(visible("1. first"), ("1. first".into(), false));
+        // A turn's label is not its text.
+        let turn = BlockSource {
+            source: "MS. PSAKI:  Yes.\n- one\n- two",
+            turn: true,
+        };
+        assert_eq!(turn.without_block_marks().as_deref(), Some("Yes. one two"));
     }
 
     #[test]
     fn only_block_marks_differing_is_layout_and_a_word_with_them_is_an_edit() {
         let config = Config::default();
         let classifier = Classifier::new(&config);
-        assert!(
-            classifier.same_but_block_marks(["- hire 200 inspectors"], ["hire 200 inspectors"])
-        );
-        assert!(classifier.same_but_block_marks(["The end."], ["The end.\n\n###"]));
-        assert!(
-            !classifier.same_but_block_marks(["- hire 200 inspectors"], ["hire 300 inspectors"])
-        );
+        let paragraph = |source| BlockSource {
+            source,
+            turn: false,
+        };
+        let turn = |source| BlockSource { source, turn: true };
+        let same = |old, new| classifier.same_but_block_marks(&[old], &[new]);
+        assert!(same(
+            paragraph("- hire 200 inspectors"),
+            paragraph("hire 200 inspectors")
+        ));
+        assert!(same(paragraph("The end."), paragraph("The end.\n\n###")));
+        assert!(!same(
+            paragraph("- hire 200 inspectors"),
+            paragraph("hire 300 inspectors")
+        ));
+        // A label written another way is the relabel rule's, not a word of the text.
+        assert!(same(
+            turn("MS. PSAKI:  Yes.\n- one"),
+            turn("MS PSAKI:  Yes.\none")
+        ));
         // No marks on either side: not this rule's to decide.
-        assert!(!classifier.same_but_block_marks(["The end."], ["The end."]));
-        assert!(classifier.shows_only_block_marks("---"));
-        assert!(classifier.shows_only_block_marks("###"));
-        assert!(!classifier.shows_only_block_marks("\\###"));
-        assert!(!classifier.shows_only_block_marks("- item"));
+        assert!(!same(paragraph("The end."), paragraph("The end.")));
+        assert!(classifier.shows_only_block_marks(paragraph("---")));
+        assert!(classifier.shows_only_block_marks(paragraph("###")));
+        assert!(!classifier.shows_only_block_marks(paragraph("\\###")));
+        assert!(!classifier.shows_only_block_marks(paragraph("- item")));
     }
 
     #[test]

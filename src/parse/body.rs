@@ -122,6 +122,12 @@ const NOT_SPEAKERS: &[&str] = &[
     "CC",
 ];
 
+/// A turn's first source line without its speaker label, as block text leaves it out;
+/// the line itself when it opens no turn.
+pub(crate) fn text_after_label(line: &str) -> &str {
+    speaker_label(line).map_or(line, |opener| &line[opener.text_start..])
+}
+
 /// The speaker label that opens `line`, if any.
 ///
 /// Rules, each measured on every file of the shared corpus and revisions (2,300+ files,

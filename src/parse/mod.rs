@@ -23,6 +23,7 @@ mod invisible;
 pub mod normalize;
 mod revision;
 
+pub(crate) use body::text_after_label;
 pub use error::{ParseError, ParseErrorKind, ParseWarning};
 pub use front_matter::MAX_YAML_BYTES;
 pub(crate) use front_matter::{MAX_FLOW_DEPTH, too_deep_flow_line};

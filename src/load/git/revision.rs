@@ -158,7 +158,9 @@ pub(super) fn range(
 /// A form not resolved here, by libgit2 when that is safe.
 fn by_libgit2(repo: &Repository, revision: &str, damaged: Damaged<'_>) -> Result<Oid, Unresolved> {
     if names_a_path(revision) {
-        return Err("names a file in a tree (`REV:path`), not a commit".to_string().into());
+        return Err("names a file in a tree (`REV:path`), not a commit"
+            .to_string()
+            .into());
     }
     if let Some((what, reason)) = damaged() {
         return Err(format!(
