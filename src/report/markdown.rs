@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::excerpt::elide;
-use super::terminal::shared_trailing_whitespace;
+use super::stretch::{Sides, Stretch, one_kind, stretches};
 use super::{Pair, digest, format_shift, visible};
-use crate::diff::{BodyChange, MetaChangeKind, OpKind, Severity};
+use crate::diff::{BodyChange, MetaChangeKind, Severity};
 use crate::model::MetaValue;
 
 /// Writes one comparison as a Markdown section.
@@ -134,37 +134,21 @@ fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()
     if let Some(speaker) = change.new_speaker.as_ref().or(change.old_speaker.as_ref()) {
         quote.push_str(&format!("**{}:** ", escape(speaker)));
     }
-    let ops = &change.ops;
-    let single_kind = ops.iter().all(|op| op.op == ops[0].op);
-    let last = ops.len().saturating_sub(1);
-    let mut index = 0;
-    while let Some(op) = ops.get(index) {
-        if op.op == OpKind::Equal || single_kind {
-            let text = match op.op {
-                OpKind::Equal => elide(&op.text, index == 0, index == last),
-                _ => op.text.clone(),
-            };
-            quote.push_str(&escape(&text));
-            index += 1;
-            continue;
+    if one_kind(&change.ops) {
+        for op in &change.ops {
+            quote.push_str(&escape(&op.text));
         }
-        // The changed stretch up to the next unchanged text, both sides at once.
-        let end = ops[index..]
-            .iter()
-            .position(|op| op.op == OpKind::Equal)
-            .map_or(ops.len(), |offset| index + offset);
-        let side = |kind: OpKind| -> String {
-            ops[index..end]
-                .iter()
-                .filter(|op| op.op == kind)
-                .map(|op| op.text.as_str())
-                .collect()
-        };
-        quote.push_str(&changed_stretch(
-            &side(OpKind::Delete),
-            &side(OpKind::Insert),
-        ));
-        index = end;
+    } else {
+        for stretch in stretches(&change.ops) {
+            match stretch {
+                Stretch::Equal { text, first, last } => {
+                    quote.push_str(&escape(&elide(text, first, last)));
+                }
+                Stretch::Changed {
+                    deleted, inserted, ..
+                } => quote.push_str(&changed_stretch(&deleted, &inserted)),
+            }
+        }
     }
     writeln!(out, "> {}\n", quote.trim_end())?;
     for link in change.changed_links() {
@@ -191,7 +175,12 @@ fn write_body_change(out: &mut impl Write, change: &BodyChange) -> io::Result<()
 /// shows it): whitespace both sides end with follows once, after both; whitespace one
 /// side alone has stays inside its marks.
 fn changed_stretch(deleted: &str, inserted: &str) -> String {
-    if deleted.trim().is_empty() || inserted.trim().is_empty() {
+    let Sides::Paired {
+        deleted,
+        inserted,
+        shared,
+    } = Sides::of(deleted, inserted)
+    else {
         // One side only, or whitespace alone: each side's whitespace after its marks.
         let mut text = String::new();
         for (side, open, close) in [(deleted, "~~", "~~"), (inserted, "<ins>", "</ins>")] {
@@ -204,10 +193,7 @@ fn changed_stretch(deleted: &str, inserted: &str) -> String {
             }
         }
         return text;
-    }
-    let shared = shared_trailing_whitespace(deleted, inserted);
-    let deleted = &deleted[..deleted.len() - shared.len()];
-    let inserted = &inserted[..inserted.len() - shared.len()];
+    };
     // GitHub closes `~~` only after a visible character: a space deleted with the words
     // goes inside `<del>`.
     let deleted = if deleted.ends_with(char::is_whitespace) {

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod outline;
 pub mod side_by_side;
 pub mod sqlite;
+mod stretch;
 mod style;
 pub mod terminal;
 mod visible;

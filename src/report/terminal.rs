@@ -14,6 +14,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use super::excerpt::elide;
+use super::stretch::{Sides, Stretch, one_kind, stretches};
 use super::{Pair, Role, Side, Styles, Visible, digest, format_shift, visible};
 use crate::diff::{BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity};
 use crate::model::Block;
@@ -471,57 +472,37 @@ impl Span {
 
 /// The change's ops as spans: deletions and insertions marked, long unchanged runs elided.
 fn op_spans(change: &BodyChange, colored: bool) -> Vec<Span> {
+    if one_kind(&change.ops) {
+        // A whole block inserted or deleted: the heading already says so.
+        return change
+            .ops
+            .iter()
+            .map(|op| Span::new(None, op.text.clone()))
+            .collect();
+    }
     let mut spans = Vec::new();
-    let ops = &change.ops;
-    let last = ops.len().saturating_sub(1);
-    let only_one_kind = ops
-        .iter()
-        .all(|op| op.op == ops.first().map_or(OpKind::Equal, |first| first.op));
-    let mut index = 0;
-    while let Some(op) = ops.get(index) {
-        match op.op {
-            OpKind::Equal => {
-                let text = elide(&op.text, index == 0, index == last);
-                spans.push(Span::new(None, text));
+    for stretch in stretches(&change.ops) {
+        match stretch {
+            Stretch::Equal { text, first, last } => {
+                spans.push(Span::new(None, elide(text, first, last)));
             }
-            OpKind::Delete | OpKind::Insert if only_one_kind => {
-                // A whole block inserted or deleted: the heading already says so.
-                spans.push(Span::new(None, op.text.clone()));
-            }
-            OpKind::Delete | OpKind::Insert => {
-                // The changed stretch up to the next unchanged text, both sides at once.
-                let end = ops[index..]
-                    .iter()
-                    .position(|op| op.op == OpKind::Equal)
-                    .map_or(ops.len(), |offset| index + offset);
-                let side = |kind: OpKind| -> String {
-                    ops[index..end]
-                        .iter()
-                        .filter(|op| op.op == kind)
-                        .map(|op| op.text.as_str())
-                        .collect()
-                };
-                spans.extend(changed_stretch(
-                    &side(OpKind::Delete),
-                    &side(OpKind::Insert),
-                    colored,
-                ));
-                index = end;
-                continue;
-            }
+            Stretch::Changed {
+                deleted, inserted, ..
+            } => spans.extend(changed_stretch(&deleted, &inserted, colored)),
         }
-        index += 1;
     }
     spans
 }
 
-/// One changed stretch, each side shown with the spaces it really has: `We’re moving`
-/// → `We’removing` is `We’[-re moving-]{+removing+}`, never `We’[-re moving-] {+removing+}`
-/// (which reads as `We’ removing`). Whitespace that both sides end with follows the pair
-/// once; whitespace only one side has stays inside its marks.
+/// One changed stretch, each side shown with the spaces it really has (see
+/// `stretch.rs`).
 fn changed_stretch(deleted: &str, inserted: &str, colored: bool) -> Vec<Span> {
-    let blank = |text: &str| text.trim().is_empty();
-    if deleted.is_empty() || inserted.is_empty() || blank(deleted) || blank(inserted) {
+    let Sides::Paired {
+        deleted,
+        inserted,
+        shared,
+    } = Sides::of(deleted, inserted)
+    else {
         // One side only (whitespace after it is the text's, as in git's word diff), or a
         // whitespace change: each op as it is.
         let mut spans = Vec::new();
@@ -532,12 +513,7 @@ fn changed_stretch(deleted: &str, inserted: &str, colored: bool) -> Vec<Span> {
             spans.push(marked(Role::Inserted, inserted, colored, "{+", "+}"));
         }
         return spans;
-    }
-    let shared = shared_trailing_whitespace(deleted, inserted);
-    let (deleted, inserted) = (
-        &deleted[..deleted.len() - shared.len()],
-        &inserted[..inserted.len() - shared.len()],
-    );
+    };
     let mut spans = if colored {
         vec![
             Span::new(Some(Role::Deleted), deleted.to_string()),
@@ -553,20 +529,6 @@ fn changed_stretch(deleted: &str, inserted: &str, colored: bool) -> Vec<Span> {
         spans.push(Span::new(None, shared.to_string()));
     }
     spans
-}
-
-/// The whitespace both texts end with.
-pub(super) fn shared_trailing_whitespace<'a>(a: &'a str, b: &str) -> &'a str {
-    let tail_a = &a[a.trim_end().len()..];
-    let tail_b = &b[b.trim_end().len()..];
-    let common = tail_a
-        .chars()
-        .rev()
-        .zip(tail_b.chars().rev())
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x.len_utf8())
-        .sum::<usize>();
-    &tail_a[tail_a.len() - common..]
 }
 
 /// Changed words, with `git diff --word-diff` brackets when there is no colour to tell

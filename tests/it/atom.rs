@@ -117,7 +117,7 @@ fn audit_feed_parses_with_titles_links_dates_and_ids() {
     );
     let content = stealth["content"][0].as_str().unwrap();
     assert!(
-        content.contains("<del>billion</del> <ins>million</ins>"),
+        content.contains("<del>billion</del><ins>million</ins> toward"),
         "{content}"
     );
     assert!(

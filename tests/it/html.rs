@@ -81,7 +81,7 @@ fn demo_site_has_an_index_and_a_page_per_edited_briefing() {
     }
     let page = fs::read_to_string(page_of(&site, "2022-06-14-press-briefing")).unwrap();
     assert!(
-        page.contains("$3 <del>billion</del> <ins>million</ins>"),
+        page.contains("$3 <del>billion</del><ins>million</ins> toward"),
         "{page}"
     );
     assert!(page.contains("data-rule=\"stealth-edit\""));

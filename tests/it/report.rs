@@ -212,6 +212,26 @@ fn inline_word_diffs_read_as_each_side_really_is() {
         shown.contains("We’[-re moving-]{+removing+} forward"),
         "{shown}"
     );
+    // The HTML page (and the feed, which reuses its fragment) the same way.
+    let site = dir.path().join("site");
+    let made = briefdiff()
+        .args(["report"])
+        .args([&old, &new])
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr_of(&made));
+    let page = std::fs::read_dir(site.join("briefings"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .find(|page| page.contains("removing"))
+        .expect("a briefing page");
+    assert!(
+        page.contains("We’<del>re moving</del><ins>removing</ins> forward"),
+        "{page}"
+    );
+    assert!(!page.contains("</del> <ins>"), "{page}");
 }
 
 #[test]

@@ -6,9 +6,12 @@
 //! [`BodyChange::line`], or a metadata key's line).
 
 use super::markup::Markup;
-use crate::diff::{BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity};
+use crate::diff::{
+    BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity, WordOp,
+};
 use crate::model::short_revision;
 use crate::report::excerpt::elide;
+use crate::report::stretch::{Sides, Stretch, stretches};
 use crate::report::{Pair, Side, digest, format_shift, format_utc, revision_time};
 use crate::walk::{DocumentReport, Entry};
 
@@ -575,40 +578,76 @@ fn speaker(m: &mut Markup, old: Option<&str>, new: Option<&str>) {
 /// The ops inline, or one side of them (`side`: the kind of op that side keeps besides
 /// the equal ones). Long unchanged runs are cut to the words near a change.
 fn write_ops(m: &mut Markup, change: &BodyChange, whole: bool, side: Option<OpKind>) {
-    let ops: Vec<_> = change
-        .ops
-        .iter()
-        .filter(|op| side.is_none_or(|kind| op.op == OpKind::Equal || op.op == kind))
-        .collect();
-    let last = ops.len().saturating_sub(1);
-    for (index, op) in ops.iter().enumerate() {
-        match op.op {
-            OpKind::Equal => {
-                m.text(&elide(&op.text, index == 0, index == last));
+    if whole {
+        for op in &change.ops {
+            m.text(&op.text);
+        }
+        return;
+    }
+    let one_side: Vec<WordOp>;
+    let ops = match side {
+        None => &change.ops,
+        Some(kind) => {
+            one_side = change
+                .ops
+                .iter()
+                .filter(|op| op.op == OpKind::Equal || op.op == kind)
+                .cloned()
+                .collect();
+            &one_side
+        }
+    };
+    for stretch in stretches(ops) {
+        match stretch {
+            Stretch::Equal { text, first, last } => {
+                m.text(&elide(text, first, last));
             }
-            _ if whole => {
-                m.text(&op.text);
-            }
-            kind => {
-                let trimmed = op.text.trim_end();
-                let (open, close) = match (kind, op.cosmetic) {
-                    (OpKind::Delete, false) => ("<del>", "</del>"),
-                    (OpKind::Delete, true) => ("<del class=\"cosmetic\">", "</del>"),
-                    (_, false) => ("<ins>", "</ins>"),
-                    (_, true) => ("<ins class=\"cosmetic\">", "</ins>"),
-                };
-                if trimmed.is_empty() {
-                    // Whitespace alone: named, so that the change shows.
-                    m.tag(open).text(&named_whitespace(&op.text)).tag(close);
-                } else {
-                    m.tag(open)
-                        .text(trimmed)
-                        .tag(close)
-                        .text(&op.text[trimmed.len()..]);
-                }
-            }
+            Stretch::Changed {
+                deleted,
+                inserted,
+                cosmetic,
+            } => write_stretch(m, &deleted, &inserted, cosmetic),
         }
     }
+}
+
+/// One changed stretch, each side with the spaces it really has (see `stretch.rs`).
+fn write_stretch(m: &mut Markup, deleted: &str, inserted: &str, cosmetic: bool) {
+    let (del, ins) = if cosmetic {
+        ("<del class=\"cosmetic\">", "<ins class=\"cosmetic\">")
+    } else {
+        ("<del>", "<ins>")
+    };
+    let Sides::Paired {
+        deleted,
+        inserted,
+        shared,
+    } = Sides::of(deleted, inserted)
+    else {
+        // One side only, or whitespace alone: each side's own whitespace after it.
+        for (text, open, close) in [(deleted, del, "</del>"), (inserted, ins, "</ins>")] {
+            let trimmed = text.trim_end();
+            if text.is_empty() {
+                continue;
+            } else if trimmed.is_empty() {
+                // Whitespace alone: named, so that the change shows.
+                m.tag(open).text(&named_whitespace(text)).tag(close);
+            } else {
+                m.tag(open)
+                    .text(trimmed)
+                    .tag(close)
+                    .text(&text[trimmed.len()..]);
+            }
+        }
+        return;
+    };
+    m.tag(del)
+        .text(deleted)
+        .tag("</del>")
+        .tag(ins)
+        .text(inserted)
+        .tag("</ins>")
+        .text(shared);
 }
 
 /// `␣` for a space, `<U+00A0>` for other whitespace.
