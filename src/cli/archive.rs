@@ -760,7 +760,7 @@ fn write_events(
                 writeln!(
                     out,
                     "- `{}` {}",
-                    event.id,
+                    briefdiff::report::markdown::code(&event.id),
                     briefdiff::report::markdown::escape(&event.signature)
                 )?;
             }

@@ -68,9 +68,8 @@ pub fn run(cli: &Cli, args: &SiteArgs, out: &mut impl Write) -> anyhow::Result<O
         },
     )
     .map_err(|error| match error.kind() {
-        std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-            "{error}; choose a new or empty folder, or pass --force to write into it"
-        ),
+        // Refused as not empty: the message says what to do.
+        std::io::ErrorKind::DirectoryNotEmpty => anyhow::Error::new(error),
         _ => anyhow::Error::new(error)
             .context(format!("cannot write the report to {}", args.out.display())),
     })?;
@@ -89,9 +88,10 @@ pub fn run(cli: &Cli, args: &SiteArgs, out: &mut impl Write) -> anyhow::Result<O
             site.add(&narrowed)
         },
     )?;
-    let written = site
-        .finish(&totals)
-        .map_err(|error| anyhow::Error::new(error).context("cannot write the index"))?;
+    let written = site.finish(&totals).map_err(|error| {
+        anyhow::Error::new(error)
+            .context(format!("cannot write the index of {}", args.out.display()))
+    })?;
     let index = std::path::absolute(args.out.join("index.html"))
         .unwrap_or_else(|_| args.out.join("index.html"));
     writeln!(

@@ -9,7 +9,6 @@ use super::{Pair, digest, format_shift, visible};
 use crate::diff::{BodyChange, MetaChangeKind, Severity};
 use crate::model::MetaValue;
 
-/// Writes one comparison as a Markdown section.
 /// Writes a finding about a whole history (`flapping`).
 pub fn write_history_finding(
     out: &mut impl Write,
@@ -18,13 +17,23 @@ pub fn write_history_finding(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "#### `{}`\n\n- ⚠️ warning `{}`: {}\n",
-        escape(document),
+        "#### `{}`\n\n- {} `{}`: {}\n",
+        code(document),
+        badge(finding.severity),
         finding.rule.as_str(),
         escape(&finding.message)
     )
 }
 
+/// How a finding's severity reads in a comment.
+fn badge(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "🛑 **error**",
+        _ => "⚠️ warning",
+    }
+}
+
+/// Writes one comparison as a Markdown section.
 pub fn write_comparison(
     out: &mut impl Write,
     pair: &Pair<'_>,
@@ -94,10 +103,7 @@ pub fn write_comparison(
     if !comparison.findings.is_empty() {
         writeln!(out, "**Findings**\n")?;
         for finding in &comparison.findings {
-            let badge = match finding.severity {
-                Severity::Error => "🛑 **error**",
-                _ => "⚠️ warning",
-            };
+            let badge = badge(finding.severity);
             let at = finding
                 .line
                 .map(|line| format!(" (line {line})"))
@@ -212,7 +218,7 @@ fn cell(value: Option<&MetaValue>) -> String {
 
 /// Text for inside a code span: [`visible`], with backticks (which would end the span)
 /// turned into quotes.
-pub(super) fn code(text: &str) -> String {
+pub fn code(text: &str) -> String {
     visible(text).replace('`', "'")
 }
 

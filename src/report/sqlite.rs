@@ -236,7 +236,7 @@ where
     connection.execute_batch(SCHEMA).map_err(failed)?;
     connection.execute_batch("BEGIN").map_err(failed)?;
     let (summary, totals) = {
-        let mut writer = Writer::new(&connection).map_err(failed)?;
+        let mut writer = Writer::new(&connection, target).map_err(failed)?;
         let totals = fill(&mut writer)?;
         writer.events(&totals.bulk_events).map_err(failed)?;
         (writer.summary, totals)
@@ -312,6 +312,8 @@ pub struct Writer<'c> {
     /// Briefing ids by identity.
     briefings: HashMap<String, i64>,
     summary: DatabaseSummary,
+    /// The database being written, for errors.
+    target: &'c Path,
 }
 
 impl std::fmt::Debug for Writer<'_> {
@@ -323,8 +325,9 @@ impl std::fmt::Debug for Writer<'_> {
 }
 
 impl<'c> Writer<'c> {
-    fn new(connection: &'c Connection) -> rusqlite::Result<Writer<'c>> {
+    fn new(connection: &'c Connection, target: &'c Path) -> rusqlite::Result<Writer<'c>> {
         Ok(Writer {
+            target,
             briefing: connection.prepare(
                 "INSERT INTO briefings (document, title, source_url, category, date) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -383,8 +386,8 @@ impl<'c> Writer<'c> {
     ) -> Result<(), DatabaseError> {
         self.add_rows(report, keep)
             .map_err(|error| DatabaseError::Write {
-                path: PathBuf::from(&report.document),
-                message: error.to_string(),
+                path: self.target.to_path_buf(),
+                message: format!("{}: {error}", report.document),
             })
     }
 

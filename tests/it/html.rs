@@ -105,9 +105,11 @@ fn a_folder_with_files_is_refused_without_force() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("--force").count(), 1, "{stderr}");
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("--force"),
-        "{output:?}"
+        stderr.contains(&home.path().display().to_string()),
+        "{stderr}"
     );
     let output = briefdiff()
         .arg("report")
@@ -122,6 +124,26 @@ fn a_folder_with_files_is_refused_without_force() {
         fs::read_to_string(home.path().join("notes.txt")).unwrap(),
         "mine"
     );
+}
+
+#[test]
+fn a_page_that_cannot_be_written_is_named() {
+    // Where the site's assets folder should go there is a file: --force cannot help.
+    let home = tempfile::tempdir().unwrap();
+    fs::write(home.path().join("assets"), "a file").unwrap();
+    let output = briefdiff()
+        .arg("report")
+        .arg(demo_archive())
+        .arg("--out")
+        .arg(home.path())
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let assets = home.path().join("assets").display().to_string();
+    assert!(stderr.contains(&format!("{assets}: ")), "{stderr}");
+    assert!(!stderr.contains("pass --force"), "{stderr}");
 }
 
 #[test]

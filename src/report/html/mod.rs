@@ -78,7 +78,7 @@ impl Site {
             && entries.next().is_some()
         {
             return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
+                io::ErrorKind::DirectoryNotEmpty,
                 format!(
                     "{} is not empty; choose an empty or new folder, or pass --force to write \
                      over it",
@@ -86,10 +86,12 @@ impl Site {
                 ),
             ));
         }
-        std::fs::create_dir_all(dir.join(PAGES))?;
-        std::fs::create_dir_all(dir.join("assets"))?;
-        std::fs::write(dir.join("assets/style.css"), STYLE)?;
-        std::fs::write(dir.join("assets/filter.js"), SCRIPT)?;
+        for folder in [PAGES, "assets"] {
+            let folder = dir.join(folder);
+            std::fs::create_dir_all(&folder).map_err(|error| naming(&folder, error))?;
+        }
+        write_file(&dir.join("assets/style.css"), STYLE)?;
+        write_file(&dir.join("assets/filter.js"), SCRIPT)?;
         Ok(Site {
             dir: dir.to_path_buf(),
             title: options.title.clone(),
@@ -200,7 +202,7 @@ impl Site {
                 source_url: view.source_url.as_deref(),
             },
         );
-        std::fs::write(self.dir.join(&row.page), self.markup.as_str())?;
+        write_file(&self.dir.join(&row.page), self.markup.as_str())?;
         self.rows.push(row);
         Ok(())
     }
@@ -227,7 +229,7 @@ impl Site {
         );
         let index_pages = pages.len();
         for (name, html) in pages {
-            std::fs::write(self.dir.join(name), html)?;
+            write_file(&self.dir.join(name), html)?;
         }
         Ok(SiteSummary {
             pages: self.rows.len(),
@@ -301,6 +303,16 @@ fn fnv(text: &str) -> u64 {
     })
 }
 
+/// Writes one file of the site; a failure names it.
+fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
+    std::fs::write(path, contents).map_err(|error| naming(path, error))
+}
+
+/// `error` with the path it happened at, which `std::fs` leaves out.
+fn naming(path: &Path, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -345,7 +357,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         std::fs::write(home.path().join("mine.txt"), "x").unwrap();
         let error = Site::create(home.path(), &SiteOptions::default()).unwrap_err();
-        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(error.kind(), io::ErrorKind::DirectoryNotEmpty);
         let options = SiteOptions {
             force: true,
             ..SiteOptions::default()
