@@ -88,7 +88,7 @@ impl Site {
         }
         for folder in [PAGES, "assets"] {
             let folder = dir.join(folder);
-            std::fs::create_dir_all(&folder).map_err(|error| naming(&folder, error))?;
+            std::fs::create_dir_all(&folder).map_err(|error| naming(&folder, &error))?;
         }
         write_file(&dir.join("assets/style.css"), STYLE)?;
         write_file(&dir.join("assets/filter.js"), SCRIPT)?;
@@ -305,11 +305,11 @@ fn fnv(text: &str) -> u64 {
 
 /// Writes one file of the site; a failure names it.
 fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
-    std::fs::write(path, contents).map_err(|error| naming(path, error))
+    std::fs::write(path, contents).map_err(|error| naming(path, &error))
 }
 
 /// `error` with the path it happened at, which `std::fs` leaves out.
-fn naming(path: &Path, error: io::Error) -> io::Error {
+fn naming(path: &Path, error: &io::Error) -> io::Error {
     io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
