@@ -121,6 +121,8 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// Writes one line on stderr. A closed or full stderr (`2>&1 | head -1`, `2>/dev/full`)
 /// loses the line, never the report on stdout nor the exit code: `eprintln!` would panic.
 fn stderr_line(line: std::fmt::Arguments<'_>) {
+    // A progress line on the terminal goes first, or the message would start on it.
+    progress::clear();
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "{line}");
 }
@@ -182,15 +184,17 @@ fn hint_for(error: &anyhow::Error) -> Option<&'static str> {
 /// Prints a note on stderr: something the run did by default that the user may want to
 /// know about (files it left out, a profile it applied).
 pub(crate) fn note(message: impl std::fmt::Display) {
-    let line = format!("note: {}", Visible(message));
-    if !pager::hold(&line) {
-        stderr_line(format_args!("{line}"));
-    }
+    labelled("note", message);
 }
 
 /// Prints located warnings on stderr, one a line.
 pub(crate) fn warn(message: impl std::fmt::Display) {
-    let line = format!("warning: {}", Visible(message));
+    labelled("warning", message);
+}
+
+/// `label: message` on stderr, or held while a pager shows the output.
+fn labelled(label: &str, message: impl std::fmt::Display) {
+    let line = format!("{label}: {}", Visible(message));
     if !pager::hold(&line) {
         stderr_line(format_args!("{line}"));
     }

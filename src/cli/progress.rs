@@ -72,10 +72,13 @@ impl Progress {
         self.last_drawn = Some(now);
         let line = progress_line(self.done, self.total, now.duration_since(self.started));
         let mut stderr = std::io::stderr().lock();
+        // Padded to the line drawn before, which a shorter one (`about 9:59 left` after
+        // `about 10:00 left`) would otherwise leave the end of on the screen.
+        let width = line.chars().count().max(DRAWN.load(Ordering::Relaxed));
         // Progress is a courtesy: a failed write to the terminal must not stop the walk.
-        let _ = write!(stderr, "\r{line}");
+        let _ = write!(stderr, "\r{line:<width$}");
         let _ = stderr.flush();
-        DRAWN.store(line.chars().count(), Ordering::Relaxed);
+        DRAWN.store(width, Ordering::Relaxed);
     }
 
     /// Clears the line before the final output.
@@ -116,7 +119,7 @@ fn clock(duration: Duration) -> String {
 }
 
 /// Erases the progress line, if one is drawn.
-fn clear() {
+pub(crate) fn clear() {
     let drawn = DRAWN.swap(0, Ordering::Relaxed);
     if drawn > 0 {
         let mut stderr = std::io::stderr().lock();
