@@ -37,6 +37,10 @@ fn read(text: &str, now: i64) -> Result<i64, String> {
     absolute(text)
 }
 
+/// The last year a date may name (dates are written with four-digit years); it keeps
+/// every calendar computation far inside `i64`.
+const MAX_YEAR: i64 = 9999;
+
 /// `3 days ago`, `2.weeks.ago`, `an hour ago`; `None` when `text` is not of that shape.
 fn relative(text: &str, now: i64) -> Option<Result<i64, String>> {
     let words: Vec<&str> = text
@@ -53,14 +57,30 @@ fn relative(text: &str, now: i64) -> Option<Result<i64, String>> {
             Err(_) => return Some(Err(format!("`{digits}` is not a number"))),
         },
     };
+    // Months are counted on the calendar, whose arithmetic past this would overflow; no
+    // date goes back further. Seconds to weeks saturate.
+    let too_far = |months: i64| {
+        Some(Err(format!(
+            "`{text}` goes back {months} months, further than any date (the year 1)"
+        )))
+    };
     let seconds = match unit.trim_end_matches('s') {
         "second" | "sec" => 1,
         "minute" | "min" => 60,
         "hour" => 3_600,
         "day" => DAY,
         "week" => 7 * DAY,
-        "month" => return Some(Ok(months_before(now, count))),
-        "year" => return Some(Ok(months_before(now, count.saturating_mul(12)))),
+        "month" | "year" => {
+            let months = if unit.starts_with("year") {
+                count.saturating_mul(12)
+            } else {
+                count
+            };
+            if months > MAX_YEAR * 12 {
+                return too_far(months);
+            }
+            return Some(Ok(months_before(now, months)));
+        }
         _ => return Some(Err(format!("`{unit}` is not a unit of time"))),
     };
     Some(Ok(now.saturating_sub(count.saturating_mul(seconds))))
@@ -101,6 +121,9 @@ fn absolute(text: &str) -> Result<i64, String> {
         number(month, "month")?,
         number(day, "day")?,
     );
+    if !(1..=MAX_YEAR).contains(&year) {
+        return Err(format!("there is no year {year} (years 1 to {MAX_YEAR})"));
+    }
     if !(1..=12).contains(&month) {
         return Err(format!("there is no month {month}"));
     }
@@ -281,6 +304,17 @@ mod tests {
         assert!(date("yesterdayy").is_err());
         assert!(date("3 fortnights ago").is_err());
         assert!(date("").is_err());
+        // Far past what a calendar holds: refused, never an overflow.
+        assert_eq!(
+            date("99999999999999999-01-01"),
+            Err("there is no year 99999999999999999 (years 1 to 9999)".into())
+        );
+        assert!(date("0-01-01").is_err());
+        assert!(date("9223372036854775807 months ago").is_err());
+        assert!(date("9223372036854775807 years ago").is_err());
+        assert!(date("9223372036854775807 seconds ago").is_ok());
+        assert!(date("200000 seconds ago").is_ok());
+        assert!(date("1000 years ago").is_ok());
     }
 
     #[test]
