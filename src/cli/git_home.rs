@@ -4,11 +4,11 @@
 //! permission, as a service account or a locked-down CI runner has). libgit2 stops at
 //! opening any repository instead ("failed to stat '/home/u/.gitconfig'"), and its
 //! search path for that file can only be changed through an `unsafe` call, which this
-//! crate forbids. So before anything else runs, the binary looks at the two files
-//! libgit2 would read from `$HOME` (`.gitconfig`, and `git/config` under
-//! `$XDG_CONFIG_HOME` or `~/.config`); when one cannot be looked at, it says so once and
-//! runs itself again with that place pointed at a path that cannot exist, so that
-//! libgit2 reads past it, as git does.
+//! crate forbids. So before a command that opens repositories draws anything, the
+//! binary looks at the two files libgit2 would read from `$HOME` (`.gitconfig`, and
+//! `git/config` under `$XDG_CONFIG_HOME` or `~/.config`); when one cannot be looked at,
+//! it says so once and runs itself again with that place pointed at a path that cannot
+//! exist, so that libgit2 reads past it, as git does.
 
 use std::env;
 use std::ffi::OsString;

@@ -44,7 +44,6 @@ pub enum Outcome {
 
 /// Parses argv, runs the command and returns the process exit code.
 pub fn run() -> ExitCode {
-    git_home::read_past_unreachable_config();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -73,6 +72,18 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    if matches!(
+        cli.command,
+        Command::Log(_)
+            | Command::History(_)
+            | Command::Audit(_)
+            | Command::Check(_)
+            | Command::Report(_)
+    ) {
+        // The commands that open repositories (git runs textconv and git-diff once a
+        // path: they must not warn each time), before anything is drawn.
+        git_home::read_past_unreachable_config();
+    }
     let mut out = pager::Output::open(&cli);
     let result = dispatch(&cli, &mut out).and_then(|outcome| {
         out.flush()?;

@@ -1104,6 +1104,12 @@ fn unreachable_global_git_config_is_read_past_as_git_does() {
     fs::set_permissions(&home, fs::Permissions::from_mode(0o000)).unwrap();
     let output =
         run_unprivileged_at_home(&repo.home, Some(&home), &[os("log"), repo.dir.as_os_str()]);
+    // textconv never opens a repository, and git runs it once a path: no warning.
+    let textconv = run_unprivileged_at_home(
+        &repo.home,
+        Some(&home),
+        &[os("textconv"), repo.dir.join("a.md").as_os_str()],
+    );
     fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
     let Some(output) = output else {
         eprintln!(
@@ -1121,6 +1127,13 @@ fn unreachable_global_git_config_is_read_past_as_git_does() {
     );
     let stdout = stdout_of(&output);
     assert_eq!(stdout.lines().count(), 4, "every comparison: {stdout}");
+    let textconv = textconv.expect("ran as the same user");
+    assert!(textconv.status.success(), "{}", stderr_of(&textconv));
+    assert!(
+        !stderr_of(&textconv).contains("warning"),
+        "{}",
+        stderr_of(&textconv)
+    );
 }
 
 /// `root` and everything under it, folders before what they hold.
