@@ -125,7 +125,7 @@ pub fn parse_revision_front(
             bytes: Arc::new(bytes),
             body_start,
             body_first_line,
-            bare_cr: previous.bare_cr,
+            bare_cr: false,
         });
     }
     let text = check_bytes(&bytes, bytes.len(), origin)?;
@@ -162,6 +162,11 @@ fn reuse_body(
     origin: &Origin,
     previous: &ParsedRevision,
 ) -> Result<Option<(Parsed, usize)>, ParseError> {
+    // A body read with bare CRs as line ends reads otherwise behind a front matter that
+    // ends its lines with LF (the whole file's line ends decide): parsed afresh.
+    if previous.bare_cr {
+        return Ok(None);
+    }
     let body = previous.body();
     let Some(prefix_len) = bytes.len().checked_sub(body.len()) else {
         return Ok(None);
@@ -287,6 +292,22 @@ mod tests {
             chain(&[&one, &two, &three, &four]),
             [false, true, false, true]
         );
+    }
+
+    #[test]
+    fn a_bare_cr_body_behind_an_lf_front_matter_parses_afresh() {
+        // Bare CRs are line ends only when the whole file has no LF: behind an LF front
+        // matter the same body bytes read as one paragraph.
+        let body = "Q  Hi.\r\rMR. X:  Yes.\r";
+        let one = format!("---\rtitle: A\r---\r{body}");
+        let two = format!("---\ntitle: B\n---\n{body}");
+        assert_eq!(chain(&[&one, &two]), [false, false]);
+        let first = parse_revision_front(one.into_bytes(), &origin(), None).unwrap();
+        let second = parse_revision_front(two.clone().into_bytes(), &origin(), Some(&first))
+            .unwrap()
+            .with_body();
+        let fresh = parse_briefing(two.as_bytes(), &origin()).unwrap();
+        assert_eq!(*second.briefing, fresh.briefing);
     }
 
     #[test]
