@@ -823,35 +823,36 @@ fn open_for_check(
         return Ok((opened, touched));
     }
     let mut opened = source::open(source, &args.source_args, cli, None, paths)?;
-    let mut names: Vec<&str> = opened
-        .histories
-        .iter()
-        .flat_map(|history| history.revisions.iter())
-        .filter_map(|revision| revision.origin.revision.as_deref())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let head = args
-        .head
-        .clone()
-        .or_else(|| names.last().map(|name| (*name).to_string()))
-        .context("the snapshots folder holds no briefings")?;
-    let base = args
-        .base
-        .clone()
-        .or_else(|| {
-            names
-                .iter()
-                .rev()
-                .find(|name| **name < head.as_str())
-                .map(|name| (*name).to_string())
-        })
-        .context("check needs two snapshots; this folder has one")?;
-    for name in [&base, &head] {
-        if !names.contains(&name.as_str()) {
-            anyhow::bail!("no snapshot named `{name}` in {}", source.display());
+    // Every snapshot folder, not only those in which a file changed.
+    let names = briefdiff::load::SnapshotArchive::open(source)?.snapshots()?;
+    let named = |name: &str| {
+        if names.iter().any(|known| known == name) {
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!(
+                "no snapshot named `{name}` in {}",
+                source.display()
+            ))
         }
-    }
+    };
+    let head = match &args.head {
+        Some(head) => head.clone(),
+        None => names
+            .last()
+            .cloned()
+            .with_context(|| format!("{} holds no snapshots", source.display()))?,
+    };
+    named(&head)?;
+    let base = match &args.base {
+        Some(base) => base.clone(),
+        None => names
+            .iter()
+            .rev()
+            .find(|name| name.as_str() < head.as_str())
+            .cloned()
+            .with_context(|| format!("no snapshot before --head {head} in {}", source.display()))?,
+    };
+    named(&base)?;
     if base >= head {
         return Err(Hinted::new(
             format!("--base {base} is not older than --head {head}: the range is reversed"),

@@ -41,6 +41,12 @@ impl SnapshotArchive {
             reads: ReadCounter::default(),
         })
     }
+
+    /// The snapshots' names, sorted: every snapshot folder, whether or not a file
+    /// changed in it.
+    pub fn snapshots(&self) -> Result<Vec<String>, LoadError> {
+        snapshot_names(&self.root).map(|(names, _)| names)
+    }
 }
 
 /// True when `path` has sub-folders and every one (not starting with `.`) is named

@@ -265,6 +265,56 @@ fn check_of_snapshots_in_the_wrong_order_is_an_error() {
 }
 
 #[test]
+fn check_of_snapshots_knows_every_snapshot_folder_not_only_changed_ones() {
+    // Three snapshots, the second a copy of the first: it is still a snapshot to name.
+    let dir = tempfile::tempdir().unwrap();
+    for (snapshot, answer) in [
+        ("2022-06-13", ANSWER),
+        ("2022-06-14", ANSWER),
+        ("2022-06-15", "We will announce it next week."),
+    ] {
+        let folder = dir.path().join(snapshot);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("a.md"),
+            briefing("2023-01-10 15:10:00-05:00", answer, 72),
+        )
+        .unwrap();
+    }
+    let check = |base: Option<&str>, head: &str| {
+        let mut command = briefdiff();
+        command.arg("check").arg(dir.path()).args(["--head", head]);
+        if let Some(base) = base {
+            command.args(["--base", base]);
+        }
+        command.output().unwrap()
+    };
+    let output = check(Some("2022-06-14"), "2022-06-15");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("a.md"),
+        "{}",
+        stdout_of(&output)
+    );
+    // The oldest snapshot has nothing before it, and an unknown one is named as such.
+    let output = check(None, "2022-06-13");
+    assert_eq!(output.status.code(), Some(2));
+    let folder = dir.path().display().to_string();
+    assert!(
+        stderr_of(&output).contains(&format!("no snapshot before --head 2022-06-13 in {folder}")),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = check(None, "2022-06-01");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains(&format!("no snapshot named `2022-06-01` in {folder}")),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
 fn check_that_compared_nothing_says_why_and_exits_3() {
     let mut repo = Repo::new();
     repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
