@@ -20,8 +20,9 @@ use super::tokens::{Token, TokenKind, split_host};
 use super::tokens::tokenize;
 
 /// The Myers work one comparison may spend on word diffs: each changed block pair costs
-/// (tokens left after trimming the common prefix and suffix) × (their edit distance),
-/// or the square of a quarter of those tokens when that is smaller; a pair that no
+/// (tokens left after trimming the common prefix and suffix) × (their edit distance,
+/// measured when it is small, else taken as the tokens left), or a quarter of the square
+/// of those tokens when that is at most `SMALL_PAIR_COST`; a pair that no
 /// longer fits is reported as replaced, with `bailout`. The largest real edit inside one
 /// long turn costs under 10⁵; a 5 MB paragraph (800,000 words) with 100 scattered edits
 /// 3.2×10⁸, about half a second; a whole document's pairs share the bound, so a hostile
@@ -309,10 +310,16 @@ fn too_costly(old: &[&str], new: &[&str], budget: &Cell<usize>) -> bool {
     if length.saturating_mul(distance) > limit {
         return true;
     }
-    // The edit distance is at most the tokens there are: when even that fits, the
-    // search below is not needed.
+    // The edit distance is at most the tokens there are, so when even that fits the pair
+    // is diffed. Few unmatched tokens usually mean few edits: they are measured (a search
+    // that costs what the edits do, stopped at a quarter of the tokens) and charged as
+    // they are, so that a long turn edited at both ends does not take a third of the
+    // comparison's budget; otherwise the most the pair can cost is charged.
     if length.saturating_mul(length) <= limit {
-        return spend(length * length);
+        let measured = (distance.saturating_mul(4) < length)
+            .then(|| edit_distance(old_mid, new_mid, length / 4))
+            .flatten();
+        return spend(measured.map_or(length * length, |edits| length * edits.max(1)));
     }
     // Unmatched counts are only a lower bound of the edit distance: the same words in
     // another order (two halves swapped) count nothing yet need every word moved. Find
@@ -640,6 +647,21 @@ mod tests {
             .count();
         assert_eq!(fits, 3);
         assert_eq!(budget.get(), WORD_DIFF_BUDGET - 3 * 12_000 * 12_000);
+    }
+
+    #[test]
+    fn a_long_turn_edited_at_both_ends_is_charged_its_edits() {
+        // 6,000 words a side edited at the first and last word: 12,000 tokens × 4 edits,
+        // not 12,000² (which would leave room for two more such turns, not hundreds).
+        let old: Vec<String> = (0..6_000).map(|i| format!("w{i}")).collect();
+        let mut new = old.clone();
+        new[0] = "first".into();
+        new[5_999] = "last".into();
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        let new: Vec<&str> = new.iter().map(String::as_str).collect();
+        let budget = Cell::new(WORD_DIFF_BUDGET);
+        assert!(!too_costly(&old, &new, &budget));
+        assert_eq!(budget.get(), WORD_DIFF_BUDGET - 12_000 * 4);
     }
 
     #[test]
