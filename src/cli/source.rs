@@ -37,7 +37,9 @@ pub struct SourceArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// Only commits made on or before this date (same forms as --since); git only
+    /// Only commits made at or before this time (same forms as --since; a date alone is
+    /// its midnight, UTC, as git reads it: `--until 2025-01-20` ends as 20 January begins);
+    /// git only
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 

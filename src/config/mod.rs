@@ -628,9 +628,7 @@ fn yaml_reason(message: &str) -> String {
         // What was found quotes the value; what was expected names a type of ours.
         match reason.split_once(", expected ") {
             Some((_, expected)) => {
-                let expected = expected
-                    .replace("struct RawConfig", "a mapping of rules, hosts and ignore")
-                    .replace("struct RawIgnore", "a mapping of paragraphs and text");
+                // Each section says what it expects (`#[serde(expecting)]` below).
                 format!("wrong type or value, expected {expected}")
             }
             None => "wrong type or value".to_string(),
@@ -666,7 +664,10 @@ fn regex_reason(error: &regex::Error) -> String {
 
 /// The config file as written, before validation.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping of rules, hosts, ignore, bulk, limits, paths and profile"
+)]
 struct RawConfig {
     #[serde(default)]
     rules: BTreeMap<String, String>,
@@ -685,21 +686,21 @@ struct RawConfig {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with comparison_mib")]
 struct RawLimits {
     #[serde(default)]
     comparison_mib: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping with min_briefings")]
 struct RawBulk {
     #[serde(default)]
     min_briefings: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of include and exclude")]
 struct RawPaths {
     #[serde(default)]
     include: Vec<String>,
@@ -708,7 +709,7 @@ struct RawPaths {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a mapping of paragraphs and text")]
 struct RawIgnore {
     #[serde(default)]
     paragraphs: Vec<String>,
@@ -858,6 +859,24 @@ mod tests {
             matches!(error, ConfigError::Yaml { line: Some(_), .. }),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn a_section_of_the_wrong_type_says_what_it_holds() {
+        for (text, expected) in [
+            ("paths: 3\n", "a mapping of include and exclude"),
+            ("bulk: [1]\n", "a mapping with min_briefings"),
+            ("limits: yes\n", "a mapping with comparison_mib"),
+            ("ignore: 1\n", "a mapping of paragraphs and text"),
+            (
+                "- a\n",
+                "a mapping of rules, hosts, ignore, bulk, limits, paths and profile",
+            ),
+        ] {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(error.contains(expected), "{text:?} gave {error}");
+            assert!(!error.contains("Raw"), "{text:?} gave {error}");
+        }
     }
 
     #[test]

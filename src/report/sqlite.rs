@@ -242,7 +242,13 @@ where
         (writer.summary, totals)
     };
     connection.execute_batch(INDEXES).map_err(failed)?;
-    let full_text = connection.execute_batch(FULL_TEXT).is_ok();
+    // A build of SQLite without FTS5 says so by the module's name; any other failure
+    // (a full disk) is one.
+    let full_text = match connection.execute_batch(FULL_TEXT) {
+        Ok(()) => true,
+        Err(error) if error.to_string().contains("no such module: fts5") => false,
+        Err(error) => return Err(failed(error).into()),
+    };
     connection
         .execute(
             "INSERT INTO schema_version (version, briefdiff) VALUES (?1, ?2)",
