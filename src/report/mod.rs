@@ -2,12 +2,16 @@
 //! layout for wide terminals in `side_by_side.rs`), JSON (`json.rs`),
 //! Markdown for pull-request comments (`markdown.rs`, bounded to GitHub's comment size
 //! over many comparisons in `comment.rs`) and CI workflow annotations
-//! (`github.rs`), the one-line digests `log` prints (`digest.rs`), and single revisions
-//! as an outline or as one block a line for git (`outline.rs`).
+//! (`github.rs`), the one-line digests `log` prints (`digest.rs`), single revisions as an
+//! outline or as one block a line for git (`outline.rs`), and for publishing and analysis
+//! a static HTML site (`html/`), an Atom feed (`atom.rs`) and a SQLite database
+//! (`sqlite.rs`). Shared pieces: excerpts of long blocks (`excerpt.rs`), an inline word
+//! diff's stretches (`stretch.rs`), times (`clock.rs`), what is shown of archive text
+//! (`visible.rs`).
 //!
-//! Reporters read a [`Comparison`]; they never recompute it. Every writer takes
-//! `impl Write` and returns `io::Result`, so a closed pipe surfaces as an error the binary
-//! can treat quietly.
+//! Reporters read a [`Comparison`]; they never recompute it. The stream writers take
+//! `impl Write` and return `io::Result`, so a closed pipe surfaces as an error the binary
+//! can treat quietly; the site and the database write their own files.
 
 pub mod atom;
 mod clock;

@@ -30,9 +30,9 @@ pub(super) fn body_hash(briefing: &Briefing) -> BodyHash {
     BodyHash(a, b)
 }
 
-/// The bodies a history has had, one hash each, and its returns to earlier ones, in
-/// memory that grows with the number of distinct bodies and time linear in the
-/// revisions (each revision is one hash lookup).
+/// The bodies a history has had, one hash each, and its substantive changes and returns
+/// to earlier bodies, in memory that grows with the revisions by a few words each and
+/// time linear in them (each revision is one hash lookup).
 ///
 /// Comparisons are named by their entry number in the history (counting the entries
 /// already handed on in earlier parts), so that the walk can hand entries on while it

@@ -28,7 +28,9 @@ pub const PART_ENTRIES: usize = 256;
 /// history `flapping`; the real archive returns within 3 revisions.
 pub(super) const HOLD_ENTRIES: usize = 4096;
 
-/// One history: read and parse every revision once, then compare the selected pairs.
+/// One history: each revision read and its front matter parsed once, its body cut into
+/// blocks only where the revision next to it has another, compared with the one before
+/// as the walk goes.
 /// Parts of a long history's report are handed to `part` as the walk goes (see
 /// [`PART_ENTRIES`]); it returns false to stop the walk of this history. The report
 /// returned is the last part (the whole report for most histories).
@@ -113,9 +115,13 @@ pub fn walk_history(
             // The first revision: parsed when the next one turns out to differ.
             None
         } else {
-            parsed = parsed.with_body();
+            let with_body = parsed.with_body();
+            cache.upgrade(&parsed, &with_body);
+            parsed = with_body;
             if let Some(before) = previous.as_mut() {
-                before.parsed = before.parsed.with_body();
+                let with_body = before.parsed.with_body();
+                cache.upgrade(&before.parsed, &with_body);
+                before.parsed = with_body;
                 if track_bodies && before.body.is_none() {
                     let hash = body_hash(&before.parsed.briefing());
                     before.body = Some(hash);
@@ -302,8 +308,9 @@ impl Loaded {
 }
 
 /// Parses of blobs seen lately in this history, for blobs that come back (content
-/// flapping between two states parses each state once). A handful: a history that
-/// returns to a state older than that parses it again, which costs time, not memory.
+/// flapping between two states parses each state once: a parse whose body is cut later
+/// replaces the one kept). A handful: a history that returns to a state older than that
+/// parses it again, which costs time, not memory.
 #[derive(Default)]
 struct RecentParses {
     entries: Vec<(String, Rc<ParsedRevision>)>,
@@ -318,6 +325,21 @@ impl RecentParses {
             .iter()
             .find(|(id, _)| id == blob)
             .map(|(_, parsed)| Rc::clone(parsed))
+    }
+
+    /// Keeps `now` (a parse with its body cut into blocks) in place of `was`, so that a
+    /// blob that comes back is not cut again.
+    fn upgrade(&mut self, was: &Loaded, now: &Loaded) {
+        let (Loaded::Parsed(was), Loaded::Parsed(now)) = (was, now) else {
+            return;
+        };
+        if let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|(_, parsed)| Rc::ptr_eq(parsed, was))
+        {
+            entry.1 = Rc::clone(now);
+        }
     }
 
     fn put(&mut self, blob: &str, parsed: &Rc<ParsedRevision>) {

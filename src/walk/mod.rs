@@ -1,6 +1,7 @@
 //! The archive walk: the pipeline run over every briefing history of a source. For each
-//! history it reads each revision once, parses it once, compares it with the one before,
-//! and runs the rules that need the whole history (`content-reverted`, `flapping`,
+//! history it reads each revision once, parses its front matter once and its body only
+//! where the revision next to it has another, compares it with the one before, and runs
+//! the rules that need the whole history (`content-reverted`, `flapping`,
 //! `parse-error`).
 //!
 //! A history holds, while it is walked, the previous parsed revision, a few recent
