@@ -170,9 +170,8 @@ fn cosmetic_classes(old: &str, new: &str) -> u8 {
         classes |= match c {
             '\u{a0}' => COSMETIC_NBSP,
             c if c.is_whitespace() => COSMETIC_SPACING,
-            '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}' => {
-                COSMETIC_INVISIBLE
-            }
+            // What the reports show as an invisible character, one list for all.
+            c if crate::parse::is_invisible(c) => COSMETIC_INVISIBLE,
             '\'' | '’' | '‘' | '"' | '“' | '”' | '-' | '—' | '.' | '…' => {
                 COSMETIC_TYPOGRAPHY
             }

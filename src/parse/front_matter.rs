@@ -73,24 +73,11 @@ fn duplicate_key_line(yaml: &str, message: &str) -> Option<usize> {
         .nth(1)?
         .split('"')
         .next()?;
-    yaml.lines()
-        .enumerate()
-        .filter(|(_, line)| {
-            line.strip_prefix(key)
-                .or_else(|| {
-                    line.strip_prefix('\'')
-                        .and_then(|rest| rest.strip_prefix(key))
-                        .and_then(|rest| rest.strip_prefix('\''))
-                })
-                .or_else(|| {
-                    line.strip_prefix('"')
-                        .and_then(|rest| rest.strip_prefix(key))
-                        .and_then(|rest| rest.strip_prefix('"'))
-                })
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+    top_level_key_lines(yaml)
+        .into_iter()
+        .filter(|(name, ..)| name == key)
         .nth(1)
-        .map(|(index, _)| index + 1)
+        .map(|(_, line, _)| line)
 }
 
 /// [`parse_front_matter`] through serde_yaml, for any YAML.
@@ -479,6 +466,18 @@ mod tests {
         let line = err.line.unwrap();
         assert!((3..=4).contains(&line), "line {line}");
         assert!(!err.kind.to_string().contains(" at line "), "{}", err.kind);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_located_at_the_repeat_however_it_is_quoted() {
+        for yaml in [
+            "title: a\ndate: x\ntitle: b\n",
+            "title: a\ndate: x\n'title': b\n",
+            "title: a\ndate: x\n\"title\": b\n",
+        ] {
+            let error = parse_front_matter(yaml, 2).unwrap_err();
+            assert_eq!(error.line, Some(4), "{yaml:?}: {}", error.kind);
+        }
     }
 
     #[test]
