@@ -639,6 +639,16 @@ fn corrupted_commit_keeps_the_history_after_it() {
     let output = audit_json(&repo.dir);
     let location = format!("{}: commit cannot be read", &commits[1][..9]);
     assert_skipped_with_location(&output, &location, "a.md");
+    // One warning for the damage, naming the commit that starts over.
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&format!(
+            "the files of {} are read as added",
+            &commits[2][..9]
+        )),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("cannot be read").count(), 1, "{stderr}");
     // The commit after the damage has no readable parent and starts over (its files
     // read as added); the two edits after it are compared as usual.
     let lines = json_lines(&output);

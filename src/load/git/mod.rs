@@ -604,10 +604,20 @@ impl<'repo> Scanner<'repo> {
                     chain.push(commit);
                 }
                 Err(message) => {
-                    let message = format!(
-                        "commit cannot be read, it and the history before it skipped: {message}"
-                    );
+                    // The commit after it is then read as a root, once, with this warning
+                    // (not a second one when its first parent is looked for).
+                    let after = chain.last().map(|last| last.id);
+                    let message = match after {
+                        Some(after) => format!(
+                            "commit cannot be read, it and the history before it skipped                              ({message}): the files of {} are read as added",
+                            crate::model::short_revision(&after.to_string())
+                        ),
+                        None => format!(
+                            "commit cannot be read, it and the history before it skipped:                              {message}"
+                        ),
+                    };
                     self.warn(&id.to_string(), None, message);
+                    self.cut_parents.extend(after);
                     break;
                 }
             }
