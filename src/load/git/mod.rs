@@ -462,7 +462,8 @@ struct Scanner<'repo> {
     trees: Trees<'repo>,
     /// The repository's loose objects, for [`check_loose`].
     loose: &'repo LooseObjects,
-    /// Commits read as roots: their first parent closes a cycle.
+    /// Commits read as roots: their first parent closes a cycle or cannot be read (only
+    /// ever the first commit of the chain).
     cut_parents: HashSet<Oid>,
     /// With pathspecs, the part of the tree that is read (`region.rs`); `None` reads
     /// every changed folder.
@@ -736,12 +737,10 @@ impl<'repo> Scanner<'repo> {
             .options
             .threads
             .min(chain.len() / MIN_COMMITS_PER_SCAN_THREAD);
-        // After the first commit, each commit's first parent is the one before it on
-        // the chain (that is how the chain was built); the first is read on its own.
-        let adjacent = chain
-            .windows(2)
-            .all(|pair| pair[1].parent == Some(pair[0].id));
-        let mut helpers: Vec<Repository> = if threads < 2 || self.region.is_some() || !adjacent {
+        // After the first commit, each commit's first parent is the one before it on the
+        // chain (that is how the chain was built, and only its first commit can be read
+        // as a root): the first is read on its own, the others against chain[at - 1].
+        let mut helpers: Vec<Repository> = if threads < 2 || self.region.is_some() {
             Vec::new()
         } else {
             (1..threads)
@@ -766,13 +765,12 @@ impl<'repo> Scanner<'repo> {
                 .step_by(stretch)
                 .map(|start| start..(start + stretch).min(ats.end))
                 .collect();
-            let (loose, cut_parents, trees) = (self.loose, &self.cut_parents, &mut self.trees);
+            let (loose, trees) = (self.loose, &mut self.trees);
             let read_stretch = move |trees: &mut Trees<'_>, ats: std::ops::Range<usize>| {
                 ats.map(|at| {
                     let commit = &chain[at];
-                    let parent = (!cut_parents.contains(&commit.id)).then(|| &chain[at - 1]);
                     in_window(since, until, commit.time)
-                        .then(|| read_commit(trees, None, commit, parent))
+                        .then(|| read_commit(trees, None, commit, Some(&chain[at - 1])))
                 })
                 .collect::<Vec<_>>()
             };
@@ -801,10 +799,7 @@ impl<'repo> Scanner<'repo> {
                 for (at, read) in ats.zip(reads) {
                     self.commits_walked += 1;
                     if let Some(read) = read {
-                        let commit = &chain[at];
-                        let parent =
-                            (!self.cut_parents.contains(&commit.id)).then(|| &chain[at - 1]);
-                        self.apply(commit, parent, read);
+                        self.apply(&chain[at], Some(&chain[at - 1]), read);
                     }
                 }
             }
