@@ -188,10 +188,7 @@ impl FeedWriter {
             &Entry {
                 id: tag_uri(&["bulk", &event.revision, &event.id]),
                 title: &title,
-                updated: event
-                    .time
-                    .or_else(|| super::snapshot_time(&event.revision))
-                    .unwrap_or(self.updated),
+                updated: event.when().unwrap_or(self.updated),
                 link: None,
                 categories: &["bulk-edit"],
                 summary: &event.signature,

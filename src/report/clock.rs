@@ -88,6 +88,11 @@ pub fn snapshot_time(name: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + seconds)
 }
 
+/// `2022-06`: the month of `time`, UTC, as the HTML index groups edits.
+pub fn format_month(time: i64) -> String {
+    format_utc(time)[..7].to_string()
+}
+
 /// A revision's time: the commit's, else the one its snapshot name gives.
 pub fn revision_time(side: &Side) -> Option<i64> {
     side.time

@@ -85,6 +85,13 @@ pub struct BulkEventWire {
     pub signature: String,
 }
 
+impl BulkEventWire {
+    /// When the event happened: its commit's time, or its snapshot's name read as one.
+    pub fn when(&self) -> Option<i64> {
+        self.time.or_else(|| super::snapshot_time(&self.revision))
+    }
+}
+
 impl From<&BulkEvent> for BulkEventWire {
     fn from(event: &BulkEvent) -> Self {
         BulkEventWire {

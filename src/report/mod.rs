@@ -30,7 +30,9 @@ mod style;
 pub mod terminal;
 mod visible;
 
-pub use clock::{format_date, format_rfc3339, format_utc, revision_time, snapshot_time};
+pub use clock::{
+    format_date, format_month, format_rfc3339, format_utc, revision_time, snapshot_time,
+};
 pub use digest::{digest, format_shift};
 pub use style::{Role, Styles};
 pub use visible::{Visible, visible};

@@ -628,10 +628,7 @@ impl<'c> Writer<'c> {
     fn events(&mut self, events: &[BulkEventWire]) -> rusqlite::Result<()> {
         let mut ids = HashMap::new();
         for event in events {
-            let time = event
-                .time
-                .or_else(|| super::snapshot_time(&event.revision))
-                .map(format_rfc3339);
+            let time = event.when().map(format_rfc3339);
             let id = self.event.insert(params![
                 event.id,
                 event.revision,

@@ -443,7 +443,7 @@ fn write_links(
 }
 
 /// `line 12` in the new revision, or `old line 12` for a block that only the old one has.
-pub(super) fn locate(change: &BodyChange) -> String {
+pub(crate) fn locate(change: &BodyChange) -> String {
     match (change.new_line, change.old_line) {
         (Some(line), _) => format!("line {line}"),
         (None, Some(line)) => format!("old line {line}"),

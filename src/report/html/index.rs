@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::markup::Markup;
 use super::page::{anchor, foot, head};
 use crate::model::short_revision;
-use crate::report::format_utc;
 use crate::report::json::{BulkEventWire, RunSummary};
+use crate::report::{format_month, format_utc};
 
 /// Rows one index page holds before the index is split by month.
 pub const MAX_INDEX_ROWS: usize = 400;
@@ -46,7 +46,7 @@ impl Row {
             return month.to_string();
         }
         self.latest
-            .map(|time| format_utc(time)[..7].to_string())
+            .map(format_month)
             .unwrap_or_else(|| "undated".to_string())
     }
 }
@@ -328,10 +328,7 @@ fn write_events(m: &mut Markup, events: &[BulkEventWire], members: &BTreeMap<Str
             m.tag("<br><small>").text(subject).tag("</small>");
         }
         m.tag("</td><td>");
-        if let Some(time) = event
-            .time
-            .or_else(|| crate::report::snapshot_time(&event.revision))
-        {
+        if let Some(time) = event.when() {
             m.text(&format_utc(time));
         }
         m.tag("</td><td>")

@@ -26,7 +26,7 @@ pub use index::MAX_INDEX_ROWS;
 
 use crate::diff::Severity;
 use crate::report::json::RunSummary;
-use crate::report::{format_utc, revision_time};
+use crate::report::{format_month, revision_time};
 use crate::walk::{DocumentReport, Entry};
 use index::{Member, MonthTally, Row, month_of};
 use markup::Markup;
@@ -161,7 +161,7 @@ impl Site {
                     }
                     if comparison.summary.substantive {
                         let month = revision_time(&compared.new)
-                            .map(|time| format_utc(time)[..7].to_string())
+                            .map(format_month)
                             .or_else(|| {
                                 compared
                                     .view
@@ -211,13 +211,9 @@ impl Site {
     /// and bulk events.
     pub fn finish(mut self, summary: &RunSummary) -> io::Result<SiteSummary> {
         for event in &summary.bulk_events {
-            let time = event
-                .time
-                .or_else(|| crate::report::snapshot_time(&event.revision));
-            let month = time.map_or_else(
-                || "undated".to_string(),
-                |time| format_utc(time)[..7].to_string(),
-            );
+            let month = event
+                .when()
+                .map_or_else(|| "undated".to_string(), format_month);
             self.chart.entry(month).or_default().bulk_events += 1;
         }
         let pages = index::pages(

@@ -6,12 +6,11 @@
 //! [`BodyChange::line`], or a metadata key's line).
 
 use super::markup::Markup;
-use crate::diff::{
-    BodyChange, ChangeKind, Finding, MetaChange, MetaChangeKind, OpKind, Severity, WordOp,
-};
+use crate::diff::{BodyChange, ChangeKind, Finding, MetaChange, OpKind, Severity, WordOp};
 use crate::model::short_revision;
 use crate::report::excerpt::elide;
 use crate::report::stretch::{Sides, Stretch, stretches};
+use crate::report::terminal::locate;
 use crate::report::{Pair, Side, digest, format_shift, format_utc, revision_time};
 use crate::walk::{DocumentReport, Entry};
 
@@ -363,12 +362,7 @@ fn write_meta_change(m: &mut Markup, change: &MetaChange, findings: &[&Finding])
         m.text(old_key).tag("</code> → <code>");
     }
     m.text(&change.key).tag("</code></td><td>");
-    m.tag(match change.change {
-        MetaChangeKind::Added => "added",
-        MetaChangeKind::Removed => "removed",
-        MetaChangeKind::Renamed => "renamed",
-        _ => "changed",
-    });
+    m.tag(change.change.as_str());
     if let Some(shift) = change.shift_seconds {
         m.tag(" <span class=\"shift\">")
             .text(&format_shift(shift))
@@ -431,12 +425,8 @@ fn write_body_change(m: &mut Markup, change: &BodyChange, findings: &[&Finding],
         m.tag(" data-line=\"").count(line).tag("\"");
     }
     m.tag(">\n<header><span class=\"line\">");
-    match (change.new_line, change.old_line) {
-        (Some(line), _) => m.tag("line ").count(line),
-        (None, Some(line)) => m.tag("old line ").count(line),
-        (None, None) => m.tag("line ?"),
-    };
-    m.tag("</span> <span class=\"what\">")
+    m.text(&locate(change))
+        .tag("</span> <span class=\"what\">")
         .tag(change.block.as_str())
         .tag(" ")
         .tag(change.kind.as_str())
