@@ -24,7 +24,7 @@ use super::diff::{PairWriter, comment};
 use super::hinted::Hinted;
 use super::progress::Progress;
 use super::source::{self, Identity, Located, Opened};
-use super::{Outcome, color, export, note, warn};
+use super::{Outcome, color, export, note, pager, warn};
 
 pub fn run_log(cli: &Cli, args: &LogArgs, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let (source, range) = source::source_or_range(args.source.as_deref(), args.range.clone());
@@ -1048,6 +1048,11 @@ where
                     totals: &mut RunSummary,
                     not_briefings: &mut Vec<String>|
      -> std::io::Result<()> {
+        // A pager the user has quit ends the walk, as a closed pipe does: `log` writes
+        // nothing until the walk ends, so no write would find it gone before then.
+        if pager::has_quit() {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
         if report.part.number == 0 {
             totals.documents += 1;
         }

@@ -24,7 +24,7 @@
 use std::ffi::OsString;
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use clap::ValueEnum;
@@ -57,6 +57,15 @@ enum Sink {
     },
 }
 
+/// Set once a pager that was started has ended.
+static QUIT: AtomicBool = AtomicBool::new(false);
+
+/// Whether a pager showed the output and the user has quit it: the work meant for it can
+/// stop.
+pub fn has_quit() -> bool {
+    QUIT.load(Ordering::SeqCst)
+}
+
 /// Whether the pager has quit, told by the thread that waits for it.
 #[derive(Default)]
 struct PagerExit {
@@ -74,7 +83,7 @@ impl PagerExit {
         let told = Arc::clone(self);
         std::thread::spawn(move || {
             let _ = child.wait();
-            told.set_quit();
+            told.pager_ended();
         });
     }
 
@@ -97,6 +106,12 @@ impl PagerExit {
     fn set_quit(&self) {
         *self.quit.lock().unwrap_or_else(PoisonError::into_inner) = true;
         self.changed.notify_all();
+    }
+
+    /// The pager process has ended (the user quit it), told once it has.
+    fn pager_ended(&self) {
+        QUIT.store(true, Ordering::SeqCst);
+        self.set_quit();
     }
 
     fn wait(&self) {
