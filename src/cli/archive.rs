@@ -1048,9 +1048,10 @@ where
                     totals: &mut RunSummary,
                     not_briefings: &mut Vec<String>|
      -> std::io::Result<()> {
-        // A pager the user has quit ends the walk, as a closed pipe does: `log` writes
-        // nothing until the walk ends, so no write would find it gone before then.
-        if pager::has_quit() {
+        // A pager the user has quit ends a walk whose report it showed, as a closed pipe
+        // does: `log` writes nothing until the walk ends, so no write would find it gone
+        // before then. A site or a database (whole reports) is finished all the same.
+        if reports == Reports::InParts && pager::has_quit() {
             return Err(std::io::ErrorKind::BrokenPipe.into());
         }
         if report.part.number == 0 {
