@@ -83,6 +83,13 @@ impl FrontMatter {
             .find(|field| field.key == key)
             .map(|field| &field.value)
     }
+
+    /// The briefing's URL as text: `source_url`, else its older spelling `permalink`.
+    pub fn source_url(&self) -> Option<String> {
+        self.get("source_url")
+            .or_else(|| self.get("permalink"))
+            .map(|value| value.display_text().to_string())
+    }
 }
 
 /// One front-matter key and its decoded value.

@@ -33,13 +33,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut impl Write) -> anyhow::Result<O
             .iter()
             .filter(|path| path.is_file())
             .filter_map(|path| read_briefing(path).ok())
-            .filter_map(|parsed| {
-                let front_matter = &parsed.briefing.front_matter;
-                front_matter
-                    .get("source_url")
-                    .or_else(|| front_matter.get("permalink"))
-                    .map(|value| value.display_text().to_string())
-            })
+            .filter_map(|parsed| parsed.briefing.front_matter.source_url())
             .collect()
     })?;
     if args.old.as_os_str() == STDIN && args.new.as_os_str() == STDIN {

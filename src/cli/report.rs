@@ -113,13 +113,7 @@ fn open_files(cli: &Cli, old: &Path, new: &Path) -> anyhow::Result<Opened> {
         [old, new]
             .iter()
             .filter_map(|path| super::parse::read_briefing(path).ok())
-            .filter_map(|parsed| {
-                let front_matter = &parsed.briefing.front_matter;
-                front_matter
-                    .get("source_url")
-                    .or_else(|| front_matter.get("permalink"))
-                    .map(|value| value.display_text().to_string())
-            })
+            .filter_map(|parsed| parsed.briefing.front_matter.source_url())
             .collect()
     })?;
     let pair = open_pair(old, new)?;

@@ -195,11 +195,7 @@ pub fn open(
             let grouped = load::group_by_url(histories, |revision| {
                 let bytes = archive.read(revision).ok()?;
                 let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
-                let front_matter = &parsed.briefing.front_matter;
-                front_matter
-                    .get("source_url")
-                    .or_else(|| front_matter.get("permalink"))
-                    .map(|value| value.display_text().to_string())
+                parsed.briefing.front_matter.source_url()
             });
             for warning in &grouped.warnings {
                 warn(warning);
@@ -242,11 +238,7 @@ fn sample_urls(archive: &dyn Archive, histories: &[History]) -> Vec<String> {
         .filter_map(|revision| {
             let bytes = archive.read(revision).ok()?;
             let parsed = parse_briefing(&bytes, &revision.origin).ok()?;
-            let front_matter = &parsed.briefing.front_matter;
-            front_matter
-                .get("source_url")
-                .or_else(|| front_matter.get("permalink"))
-                .map(|value| value.display_text().to_string())
+            parsed.briefing.front_matter.source_url()
         })
         .collect()
 }
