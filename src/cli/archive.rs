@@ -635,7 +635,10 @@ fn git_check_range(
     let head_commit = named("--head", head)?;
     let (base_name, mut base_commit) = match base {
         Some(base) => (base.to_string(), named("--base", base)?),
-        None => match archive.first_parent(&head_commit.id)? {
+        None => match archive
+            .first_parent(&head_commit.id)
+            .with_context(|| format!("cannot scan {}", source.display()))?
+        {
             FirstParent::Commit(parent) => {
                 let commit = archive.commit(&parent).with_context(|| {
                     format!(
@@ -662,7 +665,15 @@ fn git_check_range(
             }
         },
     };
-    match archive.ancestry(&base_commit.id, &head_commit.id)? {
+    let ancestry = archive
+        .ancestry(&base_commit.id, &head_commit.id)
+        .with_context(|| {
+            format!(
+                "cannot tell how --base {base_name} and --head {head} relate in {}",
+                source.display()
+            )
+        })?;
+    match ancestry {
         Ancestry::Same | Ancestry::Ancestor => {}
         Ancestry::Descendant => {
             return Err(Hinted::new(
@@ -682,7 +693,12 @@ fn git_check_range(
             .into());
         }
         Ancestry::Diverged { merge_base } => {
-            base_commit = archive.commit(&merge_base)?;
+            base_commit = archive.commit(&merge_base).with_context(|| {
+                format!(
+                    "the merge base of --base {base_name} and --head {head} cannot be read in {}",
+                    source.display()
+                )
+            })?;
             warn(format!(
                 "--base {base_name} is not an ancestor of --head {head}: comparing from their \
                  merge base {}, as a pull request does",

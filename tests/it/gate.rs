@@ -315,6 +315,31 @@ fn check_of_snapshots_knows_every_snapshot_folder_not_only_changed_ones() {
 }
 
 #[test]
+fn check_of_two_unrelated_histories_says_they_share_none() {
+    let mut repo = Repo::new();
+    repo.write(PATH, &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
+    repo.commit("on main");
+    repo.git(&["checkout", "-q", "--orphan", "other"]);
+    repo.write(
+        PATH,
+        &briefing("2023-01-10 15:10:00-05:00", "Another answer.", 72),
+    );
+    repo.commit("on its own");
+    let output = briefdiff()
+        .arg("check")
+        .arg(&repo.dir)
+        .args(["--base", "main", "--head", "other"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("--base main and --head other share no history"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
 fn check_that_compared_nothing_says_why_and_exits_3() {
     let mut repo = Repo::new();
     repo.write("old.md", &briefing("2023-01-10 15:10:00-05:00", ANSWER, 72));
