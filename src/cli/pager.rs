@@ -190,7 +190,10 @@ impl Output {
                         };
                     }
                 }
-                Err(error) => super::warn(format!("cannot run pager `{command}`: {error}")),
+                Err(error) => super::warn(format!(
+                    "cannot run pager `{command}`: {error}; the output comes here unpaged (set \
+                     BRIEFDIFF_PAGER or PAGER to one that runs, or pass --no-pager)"
+                )),
             }
             exit.set_quit();
         }

@@ -431,3 +431,20 @@ fn ctrl_c_under_the_pager_ends_the_run_only_after_the_pager_quits() {
     // And it ended as interrupted, as git does: by the signal, not with a success.
     assert_eq!(status.signal(), Some(2), "{status:?}");
 }
+
+#[test]
+fn a_pager_that_cannot_run_is_a_warning_and_the_output_comes_unpaged() {
+    let output = briefdiff()
+        .args(["--paging", "always", "audit", &demo()])
+        .env("PAGER", "/nonexistent/pager")
+        .env_remove("BRIEFDIFF_PAGER")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("cannot run pager `/nonexistent/pager`") && stderr.contains("--no-pager"),
+        "{stderr}"
+    );
+    assert!(stdout_of(&output).contains("audited 8 briefings"));
+}
