@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, args: &SiteArgs, out: &mut impl Write) -> anyhow::Result<O
         0,
         Reports::Whole,
         |report| {
-            if args.view.rules.is_empty() && !args.view.findings_only && !args.view.substantive {
+            if report.entries.iter().all(|entry| shown(entry, &args.view)) {
                 return site.add(report);
             }
             let mut narrowed = report.clone();
